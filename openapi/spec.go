@@ -1,0 +1,57 @@
+// Package openapi embeds the cfverify OpenAPI document, the single source of
+// truth for the Cashfree Verification API as this module models it, and hands
+// out one loaded, validated copy of it to the client's tests, the contract
+// checks, the mock server and downstream users.
+package openapi
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// YAML is the OpenAPI document exactly as committed in verification.yaml.
+//
+//go:embed verification.yaml
+var YAML []byte
+
+var (
+	loadOnce sync.Once
+	loaded   *openapi3.T
+	loadErr  error
+)
+
+// Load returns the parsed document, validated (examples included) on first use.
+// Every caller shares the same *openapi3.T: treat it as read-only.
+func Load() (*openapi3.T, error) {
+	loadOnce.Do(func() {
+		loaded, loadErr = parse(YAML)
+	})
+	return loaded, loadErr
+}
+
+// MustLoad is Load for package initialisation and tests: it panics if the
+// embedded document is invalid, which a passing test suite rules out.
+func MustLoad() *openapi3.T {
+	doc, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}
+
+// parse loads and validates a document; Load uses it on the embedded bytes.
+func parse(data []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse verification.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("openapi: validate verification.yaml: %w", err)
+	}
+	return doc, nil
+}
