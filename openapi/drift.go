@@ -1,0 +1,436 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// DriftKind says what a DriftFinding found.
+type DriftKind string
+
+const (
+	// DriftUnknownProperty is a property the body has and the spec does not describe.
+	DriftUnknownProperty DriftKind = "unknown-property"
+	// DriftUnknownEnumValue is a value of an enumerated field the spec does not list,
+	// or a discriminator value that maps to no schema.
+	DriftUnknownEnumValue DriftKind = "unknown-enum-value"
+)
+
+// DriftFinding is one place where a body has grown past the spec: a
+// property the spec does not describe, or an enum value it does not list.
+// The spec allows both (it never forbids unknown properties, and Go decodes
+// unknown enum values), so drift is a warning that the spec is behind the
+// API, not a violation.
+type DriftFinding struct {
+	Operation string    // operationId
+	Status    int       // response status
+	Kind      DriftKind // what was found
+	Path      string    // JSON path, such as "$.fi_data[0].accounts[1].status"
+	// Value is the unlisted enum value, as sent (a JSON string's contents or
+	// a number's text); empty for an unknown property, whose value is never
+	// copied, as it may be personal data.
+	Value   string
+	Message string
+}
+
+// String renders the finding as "kind path: message".
+func (f DriftFinding) String() string {
+	return string(f.Kind) + " " + f.Path + ": " + f.Message
+}
+
+// Drift lists where a response body of operationID with the given status
+// goes beyond the spec: properties the schema does not describe and enum
+// values it does not list, each by JSON path. It follows allOf (the
+// properties of every part count), oneOf and anyOf (a discriminator picks
+// its mapped branch; without one, the branches the value validates against
+// count), and additionalProperties (a declared map is not drift).
+//
+// It reports nothing about type errors or missing fields: ValidateResponse
+// does. The error is for an unknown operation, an undocumented status or a
+// body that is not JSON. An empty body has no drift.
+func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftFinding, error) {
+	o := v.ops[operationID]
+	if o == nil {
+		return nil, fmt.Errorf("openapi: no operation %q in the spec", operationID)
+	}
+	resp := o.route.Operation.Responses.Status(status)
+	if resp == nil {
+		resp = o.route.Operation.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil {
+		return nil, fmt.Errorf("openapi: status %d is not documented for %s", status, operationID)
+	}
+	schema := jsonSchemaOf(resp.Value.Content)
+	if schema == nil || len(strings.TrimSpace(string(body))) == 0 {
+		return nil, nil
+	}
+	value, err := decodeJSON(body)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %s response body is not JSON: %w", operationID, err)
+	}
+	w := driftWalk{compiler: v.drift, op: operationID, status: status}
+	w.walk(value, []*shape{v.drift.shapeOf(schema)}, "$")
+	return w.findings, nil
+}
+
+// jsonSchemaOf picks the schema of the JSON media type of a response.
+func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
+	if mt := content.Get("application/json"); mt != nil && mt.Schema != nil {
+		return mt.Schema.Value
+	}
+	for _, name := range sortedKeys(content) {
+		if mt := content[name]; isJSON(name) && mt.Schema != nil {
+			return mt.Schema.Value
+		}
+	}
+	return nil
+}
+
+// shape is what drift detection needs of a schema, with allOf folded in.
+type shape struct {
+	objectish  bool                // an object schema, or one with properties
+	openEnded  bool                // any property is allowed (additionalProperties, or a free-form object)
+	props      map[string][]*shape // every part's properties
+	additional []*shape            // additionalProperties schemas
+	items      []*shape
+	enums      [][]any // one list per part that has an enum; a value must be in each
+	choices    []*choice
+}
+
+// choice is a oneOf or anyOf: the value matches some of its branches.
+type choice struct {
+	branches []*shape
+	schemas  []*openapi3.Schema
+	property string            // discriminator property, "" without one
+	mapping  map[string]*shape // discriminator value → branch
+}
+
+// driftCompiler turns schemas into shapes, each once. NewValidator compiles
+// every response schema, so a Validator's compiler is only read afterwards.
+type driftCompiler struct {
+	shapes  map[*openapi3.Schema]*shape
+	options []openapi3.SchemaValidationOption
+	frozen  bool
+}
+
+func newDriftCompiler(doc *openapi3.T, options []openapi3.SchemaValidationOption) *driftCompiler {
+	c := &driftCompiler{shapes: map[*openapi3.Schema]*shape{}, options: append([]openapi3.SchemaValidationOption{openapi3.FailFast()}, options...)}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, op := range doc.Paths.Value(path).Operations() {
+			if op.Responses == nil {
+				continue
+			}
+			for _, resp := range op.Responses.Map() {
+				if resp.Value == nil {
+					continue
+				}
+				if s := jsonSchemaOf(resp.Value.Content); s != nil {
+					c.shapeOf(s)
+				}
+			}
+		}
+	}
+	c.frozen = true
+	return c
+}
+
+// shapeOf returns the shape of s. After construction it only reads; a
+// schema it has not seen (none, for a document's own responses) gets a
+// shape compiled by a throwaway compiler, so concurrent use stays safe.
+func (c *driftCompiler) shapeOf(s *openapi3.Schema) *shape {
+	if sh, ok := c.shapes[s]; ok {
+		return sh
+	}
+	if c.frozen {
+		tmp := &driftCompiler{shapes: map[*openapi3.Schema]*shape{}, options: c.options}
+		return tmp.shapeOf(s)
+	}
+	sh := &shape{props: map[string][]*shape{}}
+	c.shapes[s] = sh // before the parts: schemas may be recursive
+	declared := false
+	for _, p := range allOfClosure(s) {
+		if p.Type.Is(openapi3.TypeObject) || len(p.Properties) > 0 {
+			sh.objectish = true
+		}
+		for _, name := range sortedKeys(p.Properties) {
+			if ref := p.Properties[name]; ref != nil && ref.Value != nil {
+				sh.props[name] = append(sh.props[name], c.shapeOf(ref.Value))
+				declared = true
+			}
+		}
+		if ap := p.AdditionalProperties; ap.Has != nil && *ap.Has {
+			sh.openEnded = true
+		}
+		if ap := p.AdditionalProperties; ap.Schema != nil && ap.Schema.Value != nil {
+			sh.additional = append(sh.additional, c.shapeOf(ap.Schema.Value))
+		}
+		if p.Items != nil && p.Items.Value != nil {
+			sh.items = append(sh.items, c.shapeOf(p.Items.Value))
+		}
+		if len(p.Enum) > 0 {
+			sh.enums = append(sh.enums, p.Enum)
+		}
+		if len(p.OneOf) > 0 {
+			sh.choices = append(sh.choices, c.choiceOf(p.OneOf, p.Discriminator))
+			declared = true
+		}
+		if len(p.AnyOf) > 0 {
+			sh.choices = append(sh.choices, c.choiceOf(p.AnyOf, p.Discriminator))
+			declared = true
+		}
+	}
+	if sh.objectish && !declared && len(sh.additional) == 0 {
+		sh.openEnded = true // a free-form object: any property is fine
+	}
+	return sh
+}
+
+func (c *driftCompiler) choiceOf(refs openapi3.SchemaRefs, d *openapi3.Discriminator) *choice {
+	ch := &choice{}
+	byRef := map[string]*shape{}
+	for _, ref := range refs {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		sh := c.shapeOf(ref.Value)
+		ch.branches = append(ch.branches, sh)
+		ch.schemas = append(ch.schemas, ref.Value)
+		if ref.Ref != "" {
+			byRef[ref.Ref] = sh
+		}
+	}
+	if d == nil || d.PropertyName == "" {
+		return ch
+	}
+	ch.property = d.PropertyName
+	ch.mapping = map[string]*shape{}
+	if len(d.Mapping) > 0 {
+		for value, m := range d.Mapping {
+			if sh := byRef[m.Ref]; sh != nil {
+				ch.mapping[value] = sh
+			} else if !strings.Contains(m.Ref, "/") {
+				ch.mapping[value] = byRef["#/components/schemas/"+m.Ref]
+			}
+		}
+		return ch
+	}
+	for ref, sh := range byRef { // implicit mapping: the schema's name
+		ch.mapping[ref[strings.LastIndex(ref, "/")+1:]] = sh
+	}
+	return ch
+}
+
+// allOfClosure returns s and every schema its allOf reaches, each once.
+func allOfClosure(s *openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	var visit func(*openapi3.Schema)
+	visit = func(s *openapi3.Schema) {
+		if s == nil || slices.Contains(out, s) {
+			return
+		}
+		out = append(out, s)
+		for _, ref := range s.AllOf {
+			if ref != nil {
+				visit(ref.Value)
+			}
+		}
+	}
+	visit(s)
+	return out
+}
+
+// driftWalk walks a decoded body beside the shapes that describe it.
+type driftWalk struct {
+	compiler *driftCompiler
+	op       string
+	status   int
+	findings []DriftFinding
+}
+
+func (w *driftWalk) report(kind DriftKind, path, value, msg string) {
+	w.findings = append(w.findings, DriftFinding{Operation: w.op, Status: w.status, Kind: kind, Path: path, Value: value, Message: msg})
+}
+
+// walk checks value against every shape in shapes (all of them apply).
+func (w *driftWalk) walk(value any, shapes []*shape, path string) {
+	if value == nil || len(shapes) == 0 {
+		return
+	}
+	shapes, ok := w.expand(value, shapes, path)
+	if !ok {
+		return
+	}
+	switch v := value.(type) {
+	case map[string]any:
+		objectish, open := false, false
+		for _, sh := range shapes {
+			objectish = objectish || sh.objectish || len(sh.props) > 0
+			open = open || sh.openEnded
+		}
+		if !objectish {
+			return // not an object schema: a type error, which is validation's business
+		}
+		for _, key := range sortedKeys(v) {
+			var children []*shape
+			for _, sh := range shapes {
+				children = append(children, sh.props[key]...)
+			}
+			childPath := objectPath(path, key)
+			if len(children) == 0 {
+				for _, sh := range shapes {
+					children = append(children, sh.additional...)
+				}
+				if len(children) == 0 {
+					if !open {
+						w.report(DriftUnknownProperty, childPath, "", "property is not in the spec")
+					}
+					continue
+				}
+			}
+			w.walk(v[key], children, childPath)
+		}
+	case []any:
+		var items []*shape
+		for _, sh := range shapes {
+			items = append(items, sh.items...)
+		}
+		for i, item := range v {
+			w.walk(item, items, path+"["+strconv.Itoa(i)+"]")
+		}
+	default:
+		for _, sh := range shapes {
+			for _, enum := range sh.enums {
+				if !enumHas(enum, v) {
+					text := scalarText(v)
+					w.report(DriftUnknownEnumValue, path, text, fmt.Sprintf("value %q is not one the spec lists (%s)", text, enumText(enum)))
+					return
+				}
+			}
+		}
+	}
+}
+
+// expand adds, for each oneOf/anyOf among shapes, the branches value takes.
+// It returns false when a discriminator value maps to no branch: the
+// finding is reported, and the object's shape is unknown below it.
+func (w *driftWalk) expand(value any, shapes []*shape, path string) ([]*shape, bool) {
+	out := shapes
+	for i := 0; i < len(out); i++ {
+		for _, ch := range out[i].choices {
+			if ch.property != "" {
+				obj, isObj := value.(map[string]any)
+				if !isObj {
+					continue
+				}
+				disc, isStr := obj[ch.property].(string)
+				if !isStr {
+					continue // missing or not a string: validation reports it
+				}
+				branch := ch.mapping[disc]
+				if branch == nil {
+					w.report(DriftUnknownEnumValue, objectPath(path, ch.property), disc,
+						fmt.Sprintf("discriminator value %q maps to no schema (%s)", disc, strings.Join(sortedKeys(ch.mapping), ", ")))
+					return nil, false
+				}
+				out = appendNew(out, branch)
+				continue
+			}
+			var matched []*shape
+			for j, s := range ch.schemas {
+				if s.VisitJSON(value, w.compiler.options...) == nil {
+					matched = append(matched, ch.branches[j])
+				}
+			}
+			if len(matched) == 0 {
+				matched = ch.branches // invalid anyway; don't add noise
+			}
+			for _, sh := range matched {
+				out = appendNew(out, sh)
+			}
+		}
+	}
+	return out, true
+}
+
+func appendNew(list []*shape, sh *shape) []*shape {
+	if slices.Contains(list, sh) {
+		return list
+	}
+	return append(slices.Clip(list), sh)
+}
+
+func objectPath(path, key string) string {
+	var b strings.Builder
+	b.WriteString(path)
+	appendSegment(&b, key, false)
+	return b.String()
+}
+
+// enumHas reports whether v (decoded with UseNumber) is one of enum's values.
+func enumHas(enum []any, v any) bool {
+	for _, e := range enum {
+		if sameScalar(e, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameScalar(spec, v any) bool {
+	switch s := spec.(type) {
+	case nil:
+		return v == nil
+	case string:
+		t, ok := v.(string)
+		return ok && s == t
+	case bool:
+		t, ok := v.(bool)
+		return ok && s == t
+	}
+	a, ok1 := toFloat(spec)
+	b, ok2 := toFloat(v)
+	return ok1 && ok2 && a == b
+}
+
+func toFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+func scalarText(v any) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case json.Number:
+		return s.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func enumText(enum []any) string {
+	parts := make([]string, len(enum))
+	for i, e := range enum {
+		parts[i] = scalarText(e)
+	}
+	return strings.Join(parts, ", ")
+}
