@@ -38,7 +38,6 @@ func seedBodies(f *testing.F, op string, status func(int) bool) {
 
 func success(s int) bool     { return s == http.StatusOK }
 func failure(s int) bool     { return s != http.StatusOK }
-func anyStatus(int) bool     { return true }
 func operationIDs() []string { return sortedKeys(operations) }
 
 // decodeStable checks that whatever decodes into T encodes, decodes again,
