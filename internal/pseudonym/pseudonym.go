@@ -40,12 +40,12 @@ func New(key []byte) (*Masker, error) {
 type rule int
 
 const (
-	keepValue rule = iota
-	sameShape      // every letter and digit replaced by one of its class
-	dateValue      // a valid date in the same layout
-	emailValue     // local part reshaped, domain example.com
-	freeText       // digit runs and email-like words inside prose
-	dropValue      // replaced by a short marker (photos)
+	keepValue  rule = iota
+	sameShape       // every letter and digit replaced by one of its class
+	dateValue       // a valid date in the same layout
+	emailValue      // local part reshaped, domain example.com
+	freeText        // digit runs and email-like words inside prose
+	dropValue       // replaced by a short marker (photos)
 )
 
 // fieldRules names the personal fields of the five operations' responses.

@@ -70,7 +70,9 @@ func TestMaskJSON_isDeterministicPerKey(t *testing.T) {
 	assert.NotEqual(t, string(a), string(c), "another key, other stand-ins")
 
 	var got struct {
-		User   []struct{ IdentifierValue string `json:"identifier_value"` } `json:"user"`
+		User []struct {
+			IdentifierValue string `json:"identifier_value"`
+		} `json:"user"`
 		Mobile string `json:"mobile"`
 	}
 	require.NoError(t, json.Unmarshal(a, &got))
