@@ -146,19 +146,24 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 func checkBaseURL(raw string, insecure bool) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err // without the URL, which may hold a password
+		}
 		return "", configError("malformed base URL: %v", err)
 	}
+	shown := u.Redacted()
 	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", configError("base URL %q: scheme must be https (or http on loopback)", raw)
-	case u.Host == "" || u.Hostname() == "":
-		return "", configError("base URL %q has no host", raw)
 	case u.User != nil:
-		return "", configError("base URL must not carry user info")
+		return "", configError("base URL %q must not carry user info", shown)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", configError("base URL %q: scheme must be https (or http on loopback)", shown)
+	case u.Host == "" || u.Hostname() == "":
+		return "", configError("base URL %q has no host", shown)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", configError("base URL %q must not carry a query or fragment", raw)
+		return "", configError("base URL %q must not carry a query or fragment", shown)
 	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
-		return "", configError("base URL %q: plain http is only allowed on loopback addresses (WithInsecureHTTP overrides)", raw)
+		return "", configError("base URL %q: plain http is only allowed on loopback addresses (WithInsecureHTTP overrides)", shown)
 	}
 	s := u.String()
 	if !strings.HasSuffix(s, "/") {

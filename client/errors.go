@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -267,8 +268,13 @@ func (e *DecodeError) Error() string {
 		ct = "no content type"
 	}
 	return fmt.Sprintf("cfverify: %s: cannot decode HTTP %d response (%s): %s",
-		e.Operation, e.StatusCode, truncate(ct, 64), MaskPII(e.Err.Error()))
+		e.Operation, e.StatusCode, truncate(ct, 64), MaskPII(quotedRE.ReplaceAllString(e.Err.Error(), `"…"`)))
 }
+
+// quotedRE matches a double-quoted string in an error message: decoding
+// errors quote the values they choke on, which may be names or addresses
+// that MaskPII cannot recognise, so DecodeError hides them all.
+var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 

@@ -86,7 +86,8 @@ func TestNew_misconfigurationIsAnError(t *testing.T) {
 		{"relative base URL", []client.Option{client.WithBaseURL("/verification")}, "scheme"},
 		{"ftp base URL", []client.Option{client.WithBaseURL("ftp://example.com")}, "scheme"},
 		{"no host", []client.Option{client.WithBaseURL("https://")}, "no host"},
-		{"user info", []client.Option{client.WithBaseURL("https://user:pw@example.com")}, "user info"},
+		{"user info", []client.Option{client.WithBaseURL("https://user:hunter2@example.com")}, "user info"},
+		{"malformed with password", []client.Option{client.WithBaseURL("https://user:hunter2@[::1")}, "malformed"},
 		{"query", []client.Option{client.WithBaseURL("https://example.com/?a=1")}, "query"},
 		{"plain http off loopback", []client.Option{client.WithBaseURL("http://example.com/verification")}, "loopback"},
 		{"empty base URL", []client.Option{client.WithBaseURL(" ")}, "empty base URL"},
@@ -114,6 +115,7 @@ func TestNew_misconfigurationIsAnError(t *testing.T) {
 			assert.ErrorIs(t, err, client.ErrConfig)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), testSecret)
+			assert.NotContains(t, err.Error(), "hunter2")
 		})
 	}
 }
