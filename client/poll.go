@@ -90,6 +90,9 @@ func poll[T any](ctx context.Context, op string, o PollOptions, fetch func(conte
 		p := PollProgress{Operation: op, Poll: n}
 		switch {
 		case err != nil && ctx.Err() != nil:
+			if lastErr != nil {
+				return nil, fmt.Errorf("cfverify: %s: wait ended: %w (last poll: %w)", op, err, lastErr)
+			}
 			return nil, err
 		case err != nil && !isTemporary(err):
 			return nil, err

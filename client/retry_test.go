@@ -352,7 +352,7 @@ func TestClient_timeouts(t *testing.T) {
 	t.Run("GET attempt timeout is retried", func(t *testing.T) {
 		t.Parallel()
 		srv, rec := serve(t, slowFirst(example(t, "DigiLockerPending")))
-		c := newClient(t, srv, client.WithTimeout(100*time.Millisecond))
+		c := newClient(t, srv, client.WithTimeout(250*time.Millisecond))
 		_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("v1"))
 		require.NoError(t, err)
 		assert.Equal(t, 2, rec.count())
@@ -360,7 +360,7 @@ func TestClient_timeouts(t *testing.T) {
 	t.Run("POST attempt timeout is not retried", func(t *testing.T) {
 		t.Parallel()
 		srv, rec := serve(t, slowFirst(example(t, "DataAvailabilitySuccess")))
-		c := newClient(t, srv, client.WithTimeout(100*time.Millisecond))
+		c := newClient(t, srv, client.WithTimeout(250*time.Millisecond))
 		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		var netErr *client.NetworkError
