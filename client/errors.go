@@ -304,7 +304,7 @@ func isTemporary(err error) bool {
 	}
 	var netErr *NetworkError
 	if errors.As(err, &netErr) {
-		return !errors.Is(err, ErrRedirectRefused)
+		return !permanentNetErr(netErr.Err)
 	}
 	return false
 }

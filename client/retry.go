@@ -100,16 +100,23 @@ func randomJitter(n int64) int64 { return rand.Int64N(n) }
 // tried again. wrote says whether the request was written to a connection;
 // idempotent whether the operation is safe to repeat.
 func retryableNetErr(ctx context.Context, err error, wrote, idempotent bool) bool {
-	if ctx.Err() != nil || errors.Is(err, ErrRedirectRefused) || errors.Is(err, ErrResponseTooLarge) {
+	if ctx.Err() != nil || permanentNetErr(err) {
 		return false
+	}
+	return idempotent || !wrote
+}
+
+// permanentNetErr reports a failure without an HTTP answer that trying again
+// cannot mend: a refused redirect, an oversize body, a certificate the
+// client does not trust.
+func permanentNetErr(err error) bool {
+	if errors.Is(err, ErrRedirectRefused) || errors.Is(err, ErrResponseTooLarge) {
+		return true
 	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
-		return false
-	}
-	return idempotent || !wrote
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr)
 }
 
 // retryableStatus reports whether an HTTP answer may be retried.
