@@ -4,11 +4,19 @@
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
 #   make fuzz-short       each fuzz target for a few seconds (FUZZTIME)
+#   make lint-spec        Redocly lint of the spec (recommended ruleset)
+#   make ts-check         TypeScript types from the spec, compiled with tsc
+#   make breaking         oasdiff: breaking changes against the released baseline
+#   make downstream       a downstream module generates its own code from the spec
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# v1.34+ need a module version the Go proxy no longer serves.
+OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
+SPEC        := openapi/verification.yaml
+SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint contract fuzz-short
+.PHONY: test generate check-generated lint contract fuzz-short lint-spec ts-check breaking downstream spec-checks
 
 test:
 	$(GO) test -count=1 ./...
@@ -47,3 +55,28 @@ check-generated: generate
 lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+# Node tools are pinned by tools/spec/package-lock.json; npm ci installs them
+# again only when the lockfile changes.
+$(SPEC_TOOLS)/node_modules/.installed: $(SPEC_TOOLS)/package-lock.json
+	cd $(SPEC_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-spec: $(SPEC_TOOLS)/node_modules/.installed
+	cd $(SPEC_TOOLS) && npx --no-install redocly lint --config redocly.yaml ../../$(SPEC)
+
+ts-check: $(SPEC_TOOLS)/node_modules/.installed
+	cd $(SPEC_TOOLS) && npx --no-install openapi-typescript ../../$(SPEC) -o ts/verification.d.ts
+	cd $(SPEC_TOOLS) && npx --no-install tsc -p ts/tsconfig.json
+	@echo "ts-check: TypeScript types generated from the spec compile with the usage file"
+
+# Fails on breaking changes against the last released spec unless each is
+# listed in tools/spec/breaking-changes.acknowledged.
+breaking:
+	$(GO) run $(OASDIFF) breaking $(SPEC_TOOLS)/baseline/verification.yaml $(SPEC) \
+		--fail-on ERR --err-ignore $(SPEC_TOOLS)/breaking-changes.acknowledged
+
+downstream:
+	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+spec-checks: lint-spec ts-check breaking downstream
