@@ -100,8 +100,8 @@ type Validator struct {
 	ordered []*operation          // most path segments first, for suffix matching
 
 	requestOptions *openapi3filter.Options
-	// responseOptions validates status and headers; the body is validated by
-	// validateBody from the caller's bytes, so it is never copied again.
+	// responseOptions validates status and headers; collector.body validates
+	// the body from the caller's bytes, so it is never copied again.
 	responseOptions *openapi3filter.Options
 	schemaOptions   []openapi3.SchemaValidationOption
 
@@ -137,7 +137,6 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 		ops: map[string]*operation{},
 		requestOptions: &openapi3filter.Options{
 			MultiError:              true,
-			IncludeResponseStatus:   true,
 			SkipSettingDefaults:     true, // validation must never change the caller's request
 			AuthenticationFunc:      credentialsPresent,
 			SchemaValidationOptions: schemaOptions,
