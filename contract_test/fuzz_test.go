@@ -168,11 +168,6 @@ func FuzzValidateResponse(f *testing.F) {
 		}
 		target := newTarget(t, op, int(status))
 		if err := json.Unmarshal(body, target); err != nil {
-			if strings.Contains(err.Error(), "is neither a 64-bit integer nor a string") {
-				// Known gap, reported: JSON Schema counts 1.0 and 1e3 as integers,
-				// IntOrString takes only plain digits. No server writes ids so.
-				return
-			}
 			t.Fatalf("the spec accepts this %s %d body, %T does not decode it: %v", op, status, target, err)
 		}
 		again, err := json.Marshal(target)

@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strconv"
+	"strings"
 )
 
 // IntOrString holds an id that the API documents as an integer in one place
@@ -27,10 +29,17 @@ func NewStringID(v string) IntOrString { return IntOrString{raw: v, isString: tr
 // String returns the id as text, whichever form it arrived in.
 func (id IntOrString) String() string { return id.raw }
 
-// Int64 returns the id as an integer, and false if it is not one.
+// Int64 returns the id as an integer, and false if it is not one. An id
+// written as a JSON number in another spelling of an integer (`1.0`, `1e3`)
+// reads as that integer.
 func (id IntOrString) Int64() (int64, bool) {
-	v, err := strconv.ParseInt(id.raw, 10, 64)
-	return v, err == nil
+	if v, err := strconv.ParseInt(id.raw, 10, 64); err == nil {
+		return v, true
+	}
+	if id.isString {
+		return 0, false
+	}
+	return integralNumber(id.raw)
 }
 
 // IsZero reports whether the id is empty, so that omitzero leaves it out.
@@ -62,10 +71,27 @@ func (id *IntOrString) UnmarshalJSON(data []byte) error {
 		*id = IntOrString{raw: s, isString: true}
 		return nil
 	default:
-		if _, err := strconv.ParseInt(string(data), 10, 64); err != nil {
+		if _, ok := integralNumber(string(data)); !ok {
 			return fmt.Errorf("reference id %s is neither a 64-bit integer nor a string", data)
 		}
 		*id = IntOrString{raw: string(data)}
 		return nil
 	}
+}
+
+// integralNumber reads a JSON number that JSON Schema counts as an integer:
+// plain digits, or a fraction or exponent form of a whole value in int64.
+func integralNumber(s string) (int64, bool) {
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return v, true
+	}
+	if !json.Valid([]byte(s)) || strings.ContainsAny(s, `"{}[]tfn`) {
+		return 0, false
+	}
+	f, _, err := big.ParseFloat(s, 10, 256, big.ToNearestEven)
+	if err != nil || !f.IsInt() {
+		return 0, false
+	}
+	v, acc := f.Int64()
+	return v, acc == big.Exact
 }

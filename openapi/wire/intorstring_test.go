@@ -39,7 +39,7 @@ func TestIntOrString_accessors(t *testing.T) {
 
 func TestIntOrString_rejectsOtherJSON(t *testing.T) {
 	t.Parallel()
-	for _, in := range []string{`1.5`, `true`, `{}`, `[]`, `1e3`, `99999999999999999999`} {
+	for _, in := range []string{`1.5`, `true`, `{}`, `[]`, `1e-3`, `99999999999999999999`, `1e30`} {
 		var id IntOrString
 		assert.Error(t, json.Unmarshal([]byte(in), &id), in)
 	}
@@ -52,4 +52,18 @@ func TestIntOrString_nullIsAbsent(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(`{"id":null}`), &holder))
 	assert.Nil(t, holder.ID)
+}
+
+func TestIntOrString_integralNumberSpellings(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{`1.0`: 1, `1e3`: 1000, `12.50e1`: 125, `-0`: 0} {
+		var id IntOrString
+		require.NoError(t, json.Unmarshal([]byte(in), &id), in)
+		got, ok := id.Int64()
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+		out, err := json.Marshal(id)
+		require.NoError(t, err)
+		assert.Equal(t, in, string(out), "kept as written")
+	}
 }
