@@ -2,7 +2,7 @@ package mock
 
 import (
 	"fmt"
-		"sort"
+	"sort"
 	"strings"
 
 	"github.com/cfverify/cfverify/client/api"
