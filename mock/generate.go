@@ -302,7 +302,7 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 	from := g.from.In(IST)
 	step := g.to.Sub(g.from) / time.Duration(n)
 	idPrefix := "M" + strconv.Itoa(g.index+1)
-	buf := make([]byte, 0, 64)
+	buf := make([]byte, 0, 128)
 	for i := range n {
 		v := &vals[i]
 		ts := from.Add(time.Duration(i)*step + time.Duration(g.rng.Int64N(int64(max(step, 1)))))
@@ -321,15 +321,20 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 			v.typ = api.TransactionTypeDEBIT
 		}
 		v.mode = mode
-		v.amount = formatPaise(amount)
-		v.balance = formatPaise(balance)
-		v.narration = g.narration(mode, credit, ts, holder, bankName, vpaSuffix, city)
-		buf = append(buf[:0], "RFN"...)
+		// The five strings of a transaction share one allocation.
+		buf = appendPaise(buf[:0], amount)
+		e1 := len(buf)
+		buf = appendPaise(buf, balance)
+		e2 := len(buf)
+		buf = g.appendNarration(buf, mode, credit, ts, holder, bankName, vpaSuffix, city)
+		e3 := len(buf)
+		buf = append(buf, "RFN"...)
 		buf = strconv.AppendInt(buf, 10_000_000+g.rng.Int64N(90_000_000), 10)
-		v.reference = string(buf)
-		buf = append(buf[:0], idPrefix...)
+		e4 := len(buf)
+		buf = append(buf, idPrefix...)
 		buf = appendPadded(buf, int64(i+1), 8)
-		v.txnID = string(buf)
+		all := string(buf)
+		v.amount, v.balance, v.narration, v.reference, v.txnID = all[:e1], all[e1:e2], all[e2:e3], all[e3:e4], all[e4:]
 		vd := dateOf(ts)
 		if mode == "NEFT" && ts.Hour() >= 18 {
 			vd = vd.AddDate(0, 0, 1) // settles the next day
@@ -368,54 +373,114 @@ func (g *accountGen) kind() (credit bool, mode string, amount int64) {
 	}
 }
 
-func (g *accountGen) narration(mode string, credit bool, ts time.Time, holder, bankName, vpaSuffix, city string) string {
+// appendNarration appends a bank-style description of a transaction.
+func (g *accountGen) appendNarration(b []byte, mode string, credit bool, ts time.Time, holder, bankName, vpaSuffix, city string) []byte {
 	switch mode {
 	case "UPI":
-		rrn := g.digits(12)
+		b = append(b, "UPI/"...)
+		b = g.appendDigits(b, 12)
+		b = append(b, '/')
+		var who string
 		if credit {
-			payer := g.pick(fakeFirstNames) + " " + g.pick(fakeLastNames)
-			return "UPI/" + rrn + "/" + payer + "/" + strings.ToLower(strings.ReplaceAll(payer, " ", ".")) + "@" + vpaSuffix + "/" + bankName
+			who = g.pick(fakeFirstNames) + " " + g.pick(fakeLastNames)
+		} else {
+			who = g.pick(fakeMerchants)
 		}
-		m := g.pick(fakeMerchants)
-		return "UPI/" + rrn + "/" + m + "/" + strings.ToLower(strings.ReplaceAll(m, " ", "")) + "@" + vpaSuffix + "/" + bankName
+		b = append(b, who...)
+		b = append(b, '/')
+		for i := 0; i < len(who); i++ {
+			switch c := who[i]; {
+			case c == ' ':
+				if credit {
+					b = append(b, '.')
+				}
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			default:
+				b = append(b, c)
+			}
+		}
+		b = append(b, '@')
+		b = append(b, vpaSuffix...)
+		b = append(b, '/')
+		return append(b, bankName...)
 	case "CARD":
-		return "POS/" + g.pick(fakeMerchants) + "/" + strings.ToUpper(city)
+		b = append(b, "POS/"...)
+		b = append(b, g.pick(fakeMerchants)...)
+		b = append(b, '/')
+		return appendUpper(b, city)
 	case "ATM":
-		return "ATM WDL/EXMP" + g.digits(6) + "/" + strings.ToUpper(city)
+		b = append(b, "ATM WDL/EXMP"...)
+		b = g.appendDigits(b, 6)
+		b = append(b, '/')
+		return appendUpper(b, city)
 	case "IMPS":
-		dir := "P2A"
 		if credit {
-			dir = "P2P"
+			b = append(b, "IMPS/P2P/"...)
+		} else {
+			b = append(b, "IMPS/P2A/"...)
 		}
-		return "IMPS/" + dir + "/" + g.digits(12) + "/" + g.pick(fakeFirstNames) + " " + g.pick(fakeLastNames)
+		b = g.appendDigits(b, 12)
+		b = append(b, '/')
+		b = append(b, g.pick(fakeFirstNames)...)
+		b = append(b, ' ')
+		return append(b, g.pick(fakeLastNames)...)
 	default: // NEFT
-		if credit && g.rng.IntN(2) == 0 {
-			return "NEFT/SALARY/ACME TEST PVT LTD/" + monthNames[ts.Month()-1] + " " + strconv.Itoa(ts.Year())
+		switch {
+		case credit && g.rng.IntN(2) == 0:
+			b = append(b, "NEFT/SALARY/ACME TEST PVT LTD/"...)
+			b = append(b, monthNames[ts.Month()-1]...)
+			b = append(b, ' ')
+			return strconv.AppendInt(b, int64(ts.Year()), 10)
+		case credit:
+			b = append(b, "NEFT/SMPL0"...)
+			b = g.appendDigits(b, 6)
+			b = append(b, '/')
+			b = append(b, g.pick(fakeFirstNames)...)
+			b = append(b, ' ')
+			return append(b, g.pick(fakeLastNames)...)
+		default:
+			b = append(b, "NEFT/RENT/"...)
+			b = appendUpper(b, holder)
+			b = append(b, "/LANDLORD "...)
+			return appendUpper(b, g.pick(fakeLastNames))
 		}
-		if credit {
-			return "NEFT/SMPL0" + g.digits(6) + "/" + g.pick(fakeFirstNames) + " " + g.pick(fakeLastNames)
-		}
-		return "NEFT/RENT/" + strings.ToUpper(holder) + "/LANDLORD " + strings.ToUpper(g.pick(fakeLastNames))
 	}
+}
+
+func (g *accountGen) appendDigits(b []byte, n int) []byte {
+	for range n {
+		b = append(b, byte('0'+g.rng.IntN(10)))
+	}
+	return b
+}
+
+func appendUpper(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // formatPaise writes an amount in paise as the API does: "129" for whole
 // rupees, "567.25" otherwise.
-func formatPaise(p int64) string {
-	neg := p < 0
-	if neg {
-		p = -p
-	}
-	buf := make([]byte, 0, 24)
-	if neg {
+func formatPaise(p int64) string { return string(appendPaise(make([]byte, 0, 24), p)) }
+
+func appendPaise(buf []byte, p int64) []byte {
+	if p < 0 {
 		buf = append(buf, '-')
+		p = -p
 	}
 	buf = strconv.AppendInt(buf, p/100, 10)
 	if frac := p % 100; frac != 0 {
 		buf = append(buf, '.')
 		buf = appendPadded(buf, frac, 2)
 	}
-	return string(buf)
+	return buf
 }
 
 func appendPadded(buf []byte, v int64, width int) []byte {

@@ -345,7 +345,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := h.lookupID(rt.op, r, body)
 	delay, fault := h.faults.decide(rt.op, id)
 	if delay > 0 && !h.sleep(r, delay) {
-		return
+		// The client left or the mock is closing: hang up, answer nothing.
+		panic(http.ErrAbortHandler)
 	}
 	rep := h.inject(w, r, rt.op, body, fault)
 	if rep == nil {
@@ -774,7 +775,7 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 		d *= time.Duration(k)
 	}
 	elapsed := h.cfg.clock().Sub(rec.created)
-	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages) }
+	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
 
 	switch res {
 	case ResourceDigiLocker:

@@ -40,6 +40,8 @@ type Scenario struct {
 	PollsPerStage int `json:"polls_per_stage,omitempty"`
 	// Slowdown multiplies the polls and time each status lasts.
 	Slowdown int `json:"slowdown,omitempty"`
+	// Instant skips to the last status of every path at the first poll.
+	Instant bool `json:"instant,omitempty"`
 	// Error makes every request naming the id answer an error instead:
 	// one of the Err* names.
 	Error string `json:"error,omitempty"`
@@ -105,6 +107,9 @@ func (s Scenario) Overlay(o Scenario) Scenario {
 	if o.Slowdown != 0 {
 		s.Slowdown = o.Slowdown
 	}
+	if o.Instant {
+		s.Instant = true
+	}
 	if o.Error != "" {
 		s.Error = o.Error
 	}
@@ -164,11 +169,7 @@ const (
 // builtinScenarios are chosen by an id prefix ("expired_abc") and stack
 // ("slow_partial_abc"); the README and the package documentation list them.
 var builtinScenarios = map[string]func(*Scenario){
-	"instant": func(s *Scenario) {
-		s.DigiLocker = lastOnly(s.DigiLocker)
-		s.Consent = lastOnly(s.Consent)
-		s.FI = lastOnly(s.FI)
-	},
+	"instant": func(s *Scenario) { s.Instant = true },
 	"slow": func(s *Scenario) { s.Slowdown = 5 },
 	"expired": func(s *Scenario) {
 		s.DigiLocker = dl(dlPending, dlExpired)
@@ -212,13 +213,6 @@ var builtinScenarios = map[string]func(*Scenario){
 	// the scenario as it is.
 	"flaky": func(*Scenario) {}, "ratelimited": func(*Scenario) {}, "reset": func(*Scenario) {},
 	"truncated": func(*Scenario) {}, "gateway": func(*Scenario) {},
-}
-
-func lastOnly[T any](path []T) []T {
-	if len(path) < 2 {
-		return path
-	}
-	return path[len(path)-1:]
 }
 
 // tokenOnly marks an error that applies to user-details tokens only: the

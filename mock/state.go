@@ -76,9 +76,12 @@ func (s *store) refFor(seed uint64, res Resource, id string) int64 {
 // stage returns how far along its status path a record is: each status but
 // the last lasts polls GETs (when polls > 0) or d (when d > 0), whichever
 // ends first. polls counts the GET being answered.
-func stage(polls, pollsPerStage int, elapsed, d time.Duration, stages int) int {
+func stage(polls, pollsPerStage int, elapsed, d time.Duration, stages int, instant bool) int {
 	if stages <= 1 {
 		return 0
+	}
+	if instant {
+		return stages - 1
 	}
 	st := 0
 	if pollsPerStage > 0 && polls > 0 {
