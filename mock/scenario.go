@@ -170,7 +170,7 @@ const (
 // ("slow_partial_abc"); the README and the package documentation list them.
 var builtinScenarios = map[string]func(*Scenario){
 	"instant": func(s *Scenario) { s.Instant = true },
-	"slow": func(s *Scenario) { s.Slowdown = 5 },
+	"slow":    func(s *Scenario) { s.Slowdown = 5 },
 	"expired": func(s *Scenario) {
 		s.DigiLocker = dl(dlPending, dlExpired)
 		s.Consent = cs(csPending, csExpired)

@@ -311,4 +311,3 @@ func count(list []string, v string) int {
 	}
 	return n
 }
-
