@@ -1,0 +1,294 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Operation ids, as the OpenAPI document names them. *Error, *InputError,
+// *DecodeError and *NetworkError carry one in their Operation field.
+const (
+	OpDataAvailability     = "getDataAvailability"
+	OpUserDetails          = "getUserDetails"
+	OpDigiLockerStatus     = "getDigiLockerStatus"
+	OpConsentStatus        = "getConsentStatus"
+	OpFinancialInformation = "getFinancialInformation"
+)
+
+type authKind int
+
+const (
+	authClient authKind = iota // x-client-id, x-client-secret and, with a key, x-cf-signature
+	authBearer                 // Authorization: Bearer <access token>
+)
+
+// operation describes one API operation for the send loop.
+type operation struct {
+	id     string
+	method string
+	auth   authKind
+}
+
+func (op operation) idempotent() bool { return op.method == http.MethodGet }
+
+var (
+	opDataAvailability     = operation{OpDataAvailability, http.MethodPost, authClient}
+	opUserDetails          = operation{OpUserDetails, http.MethodGet, authBearer}
+	opDigiLockerStatus     = operation{OpDigiLockerStatus, http.MethodGet, authClient}
+	opConsentStatus        = operation{OpConsentStatus, http.MethodGet, authClient}
+	opFinancialInformation = operation{OpFinancialInformation, http.MethodGet, authClient}
+)
+
+// errorBodyLimit is how much of a non-2xx body is read to build an *Error.
+const errorBodyLimit = 64 << 10
+
+// protectedHeaders are set by the Client and cannot be set with WithHeader.
+var protectedHeaders = map[string]bool{
+	"X-Client-Id": true, "X-Client-Secret": true, "Authorization": true, "X-Cf-Signature": true,
+	"X-Api-Version": true, "Content-Type": true, "Content-Length": true, "Host": true,
+}
+
+// buildFunc makes a fresh request for one attempt, with the signature if
+// there is one.
+type buildFunc func(signature *string) (*http.Request, error)
+
+// answer is the 2xx answer a call returns for decoding.
+type answer struct {
+	status      int
+	contentType string
+	body        []byte
+}
+
+// attemptResult is what one HTTP attempt produced.
+type attemptResult struct {
+	path    string
+	status  int
+	header  http.Header
+	body    []byte
+	wrote   bool          // the request was written to a connection
+	latency time.Duration // until the body was read
+	netErr  error         // no usable answer: retry may apply
+	fatal   error         // failed before sending: never retried
+}
+
+// send runs one call: credential and header checks, then attempts with
+// retries as the policy allows. It returns the 2xx answer or an error.
+func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (*answer, error) {
+	var cc callConfig
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cc)
+		}
+	}
+	for name, values := range cc.header {
+		canonical := http.CanonicalHeaderKey(name)
+		if protectedHeaders[canonical] {
+			return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
+		}
+		for _, v := range values {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line"}
+			}
+		}
+	}
+	if op.auth == authClient && c.clientID == "" {
+		return nil, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
+	}
+	maxAttempts := c.retry.MaxAttempts
+	if cc.maxAttempts != nil {
+		maxAttempts = *cc.maxAttempts
+	}
+	maxAttempts = max(maxAttempts, 1)
+	policy := c.retry.withDefaults()
+
+	for attempt := 1; ; attempt++ {
+		r := c.attempt(ctx, op, bearer, build, cc.header)
+		if r.fatal != nil {
+			if r.status != 0 {
+				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)
+			}
+			return nil, r.fatal
+		}
+		if r.netErr == nil && cc.raw != nil {
+			*cc.raw = RawResponse{StatusCode: r.status, Header: r.header, Body: r.body, Attempts: attempt}
+		}
+
+		var (
+			lastErr error
+			retry   bool
+			wait    time.Duration
+		)
+		switch {
+		case r.netErr != nil:
+			err := r.netErr
+			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+			}
+			lastErr = &NetworkError{Operation: op.id, Attempts: attempt, Err: err}
+			retry = attempt < maxAttempts && retryableNetErr(ctx, r.netErr, r.wrote, op.idempotent())
+			wait = policy.backoff(attempt, c.jitter)
+		case r.status >= 200 && r.status < 300:
+			c.logAttempt(ctx, op, r, attempt, nil, false, 0)
+			return &answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
+		default:
+			apiErr := newError(op.id, r.status, r.header, r.body, c.now())
+			apiErr.Attempts = attempt
+			lastErr = apiErr
+			retry = attempt < maxAttempts && retryableStatus(r.status, op.idempotent())
+			wait = policy.backoff(attempt, c.jitter)
+			if apiErr.RetryAfter > 0 {
+				wait = apiErr.RetryAfter
+				if wait > policy.MaxRetryAfter {
+					retry = false
+				}
+			}
+		}
+		if retry {
+			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+				retry = false // the context would end before the next attempt
+			}
+		}
+		if !retry {
+			c.logAttempt(ctx, op, r, attempt, lastErr, false, 0)
+			return nil, lastErr
+		}
+		c.logAttempt(ctx, op, r, attempt, lastErr, true, wait)
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
+		}
+	}
+}
+
+// attempt makes one HTTP request and reads its answer.
+func (c *Client) attempt(ctx context.Context, op operation, bearer string, build buildFunc, extra http.Header) attemptResult {
+	var sig *string
+	if op.auth == authClient && c.publicKey != nil {
+		s, err := sign(c.publicKey, c.clientID, c.now())
+		if err != nil {
+			return attemptResult{fatal: fmt.Errorf("cfverify: %s: sign request: %w", op.id, err)}
+		}
+		sig = &s
+	}
+	req, err := build(sig)
+	if err != nil {
+		return attemptResult{fatal: fmt.Errorf("cfverify: %s: build request: %w", op.id, err)}
+	}
+	for name, values := range extra {
+		for _, v := range values {
+			req.Header.Add(name, v)
+		}
+	}
+	switch op.auth {
+	case authClient:
+		req.Header.Set("X-Client-Id", c.clientID)
+		req.Header.Set("X-Client-Secret", c.clientSecret)
+	case authBearer:
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	defer cancel()
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+	req = req.WithContext(httptrace.WithClientTrace(actx, trace))
+
+	res := attemptResult{path: req.URL.Path}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		res.netErr, res.wrote, res.latency = err, wrote.Load(), time.Since(start)
+		return res
+	}
+	defer func() { _ = resp.Body.Close() }()
+	res.status, res.header, res.wrote = resp.StatusCode, resp.Header, true
+
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		res.body, err = readCapped(resp, c.maxResponseBytes)
+		if errors.Is(err, ErrResponseTooLarge) {
+			res.fatal = fmt.Errorf("cfverify: %s: HTTP %d: %w (limit %d bytes)", op.id, resp.StatusCode, err, c.maxResponseBytes)
+			return res
+		}
+	} else {
+		res.body, err = io.ReadAll(io.LimitReader(resp.Body, min(errorBodyLimit, c.maxResponseBytes)))
+	}
+	res.latency = time.Since(start)
+	if err != nil {
+		res.netErr = fmt.Errorf("read response body: %w", err)
+	}
+	return res
+}
+
+// readCapped reads a body of at most limit bytes, without reading more than
+// limit+1 of a longer one.
+func readCapped(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, ErrResponseTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > limit {
+		return nil, ErrResponseTooLarge
+	}
+	return body, nil
+}
+
+// logAttempt writes the debug record of one attempt. It carries no header,
+// query or body: nothing in it is secret or personal.
+func (c *Client) logAttempt(ctx context.Context, op operation, r attemptResult, attempt int, err error, retrying bool, retryIn time.Duration) {
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("operation", op.id),
+		slog.String("method", op.method),
+		slog.String("path", r.path),
+		slog.Int("attempt", attempt),
+		slog.Int("status", r.status),
+		slog.Duration("latency", r.latency),
+	}
+	if id := requestID(r.header); id != "" {
+		attrs = append(attrs, slog.String("request_id", id))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if retrying {
+		attrs = append(attrs, slog.Duration("retry_in", retryIn))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "cfverify: http attempt", attrs...)
+}
+
+// decode unmarshals a 2xx answer into out, which must be a JSON object.
+func decode(op operation, a *answer, out any) error {
+	body := bytes.TrimSpace(a.body)
+	var err error
+	switch {
+	case len(body) == 0:
+		err = errors.New("empty body")
+	case body[0] != '{':
+		err = errors.New("body is not a JSON object")
+	default:
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
+		return &DecodeError{Operation: op.id, StatusCode: a.status, ContentType: a.contentType, Err: err}
+	}
+	return nil
+}
