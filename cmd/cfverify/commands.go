@@ -96,7 +96,8 @@ func lookupFlags(fs *flag.FlagSet, e *env, idFlag, refFlag, what string) func() 
 	}
 }
 
-func waitFlag(fs *flag.FlagSet, until string) *bool {
+func waitFlag(fs *flag.FlagSet, e *env, until string) *bool {
+	fs.DurationVar(&e.pollInterval, "poll-interval", 2*time.Second, "with --wait: the first wait between polls (it grows 1.5× a poll, up to 30s)")
 	return fs.Bool("wait", false, "poll until "+until+", showing progress on a terminal (--timeout bounds it, 10m by default)")
 }
 
@@ -107,7 +108,7 @@ var digiLockerCmd = &command{
 	example: "  cfverify digilocker-status --verification-id kyc-2024-001 --wait --pretty",
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		lookup := lookupFlags(fs, e, "verification-id", "reference-id", "DigiLocker verification")
-		wait := waitFlag(fs, "AUTHENTICATED, EXPIRED or CONSENT_DENIED")
+		wait := waitFlag(fs, e, "AUTHENTICATED, EXPIRED or CONSENT_DENIED")
 		return func(ctx context.Context) error {
 			l, err := lookup()
 			if err != nil {
@@ -142,7 +143,7 @@ var consentCmd = &command{
 	example: "  cfverify consent-status --consent-verification-id consent-7 --wait",
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		lookup := lookupFlags(fs, e, "consent-verification-id", "consent-ref-id", "consent request")
-		wait := waitFlag(fs, "SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED")
+		wait := waitFlag(fs, e, "SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED")
 		return func(ctx context.Context) error {
 			l, err := lookup()
 			if err != nil {
@@ -177,7 +178,7 @@ var fiCmd = &command{
 	example: "  cfverify fi --fi-verification-id fi-7 --wait --csv > transactions.csv",
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		lookup := lookupFlags(fs, e, "fi-verification-id", "fi-ref-id", "financial information request")
-		wait := waitFlag(fs, "SUCCESS with every account final, FAILED or EXPIRED")
+		wait := waitFlag(fs, e, "SUCCESS with every account final, FAILED or EXPIRED")
 		asCSV := fs.Bool("csv", false, "print every transaction of every account as CSV instead of JSON")
 		return func(ctx context.Context) error {
 			l, err := lookup()
@@ -245,7 +246,7 @@ func writeCSV(w io.Writer, fi *client.FinancialInformation) error {
 
 // pollOptions shows progress on a terminal: one line, rewritten each poll.
 func (e *env) pollOptions() client.PollOptions {
-	o := client.PollOptions{}
+	o := client.PollOptions{Interval: e.pollInterval}
 	if !isTerminal(e.stderr) {
 		return o
 	}

@@ -66,7 +66,7 @@ func (d *demo) run(ctx context.Context) error {
 			d.token = e.getenv("CASHFREE_ACCESS_TOKEN")
 		}
 		if d.daID == "" {
-			d.daID = "cfverify-demo-" + strconv.FormatInt(time.Now().Unix(), 10)
+			d.daID = "cfverify-demo-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		}
 	} else {
 		srv, err := mock.New(mock.WithPolls(2), mock.WithLogger(e.logger()))

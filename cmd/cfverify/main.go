@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -62,7 +63,8 @@ type env struct {
 	stdout, stderr io.Writer
 	cmd            *command
 	fs             *flag.FlagSet
-	progress       bool // a progress line is on the terminal
+	progress       bool          // a progress line is on the terminal
+	pollInterval   time.Duration // --poll-interval of the status commands
 }
 
 var commands []*command
