@@ -135,6 +135,7 @@ func TestClient_undecodable2xx_isDecodeError(t *testing.T) {
 			assert.Equal(t, 200, decErr.StatusCode)
 			assert.Equal(t, client.OpConsentStatus, decErr.Operation)
 			assert.NotContains(t, err.Error(), "31-12-2024", "values in decode errors are masked")
+			assert.NotNil(t, errors.Unwrap(err), "the cause is kept")
 		})
 	}
 }

@@ -281,7 +281,7 @@ func TestClient_WithHeader(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "t-1", rec.last().Header.Get("X-Trace"))
 
-	for _, name := range []string{"x-client-secret", "Authorization", "X-Cf-Signature", "x-api-version"} {
+	for _, name := range []string{"x-client-id", "x-client-secret", "Authorization", "X-Cf-Signature", "x-api-version", "user-agent", "Content-Type"} {
 		_, err = c.DigiLockerStatus(t.Context(), client.ByVerificationID("a"), client.WithHeader(name, "evil"))
 		require.ErrorIs(t, err, client.ErrInvalidInput, name)
 	}

@@ -374,8 +374,9 @@ func WithRawResponse(r *RawResponse) CallOption {
 }
 
 // WithHeader adds a header to the call's requests. It cannot set the headers
-// the Client owns (authentication, signature, API version, content type):
-// trying to is an *InputError, with no request sent.
+// the Client owns (x-client-id, x-client-secret, Authorization,
+// x-cf-signature, x-api-version, Content-Type, User-Agent, Accept): trying
+// to is an *InputError, with no request sent.
 func WithHeader(key, value string) CallOption {
 	return func(c *callConfig) {
 		if c.header == nil {

@@ -249,3 +249,19 @@ func TestClient_Wait_neverSpins(t *testing.T) {
 	assert.LessOrEqual(t, rec.count(), 12, "about one poll per interval")
 	assert.GreaterOrEqual(t, rec.count(), 2)
 }
+
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[client.DigiLockerStatusValue]bool{"PENDING": false, "AUTHENTICATED": true, "EXPIRED": true, "CONSENT_DENIED": true, "NEW": false} {
+		assert.Equal(t, want, client.IsTerminalDigiLocker(s), s)
+	}
+	for s, want := range map[client.ConsentStatusValue]bool{"PENDING": false, "PROCESSING": false, "SUCCESS": true, "PAUSED": true, "EXPIRED": true, "REVOKED": true, "REJECTED": true, "": false} {
+		assert.Equal(t, want, client.IsTerminalConsent(s), s)
+	}
+	for s, want := range map[client.FIStatusValue]bool{"PENDING": false, "ACTIVE": false, "SUCCESS": true, "FAILED": true, "EXPIRED": true, "NEW": false} {
+		assert.Equal(t, want, client.IsTerminalFI(s), s)
+	}
+	for s, want := range map[client.FIAccountStatus]bool{"READY": false, "PENDING": false, "DELIVERED": true, "DENIED": true, "TIMEOUT": true, "": false} {
+		assert.Equal(t, want, client.IsFinalAccount(s), s)
+	}
+}

@@ -203,3 +203,19 @@ func TestClient_debugLogs_leakNothing(t *testing.T) {
 	}
 	assert.Equal(t, 2, decodeErrs, "the planted decode failures were exercised")
 }
+
+func TestNewRedactingHandler_groupsAndClientValue(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	h := client.NewRedactingHandler(slog.NewJSONHandler(&buf, nil))
+	assert.Equal(t, h, client.NewRedactingHandler(h), "wrapping twice is wrapping once")
+	c, err := client.New(client.WithCredentials(testClientID, testSecret))
+	require.NoError(t, err)
+	slog.New(h).WithGroup("kyc").Info("done", "aadhaar", "123456789012", "client", c)
+	out := buf.String()
+	assert.Contains(t, out, `"kyc":{`)
+	assert.Contains(t, out, "XXXXXXXX9012")
+	assert.Contains(t, out, "credentials: true")
+	assert.NotContains(t, out, testSecret)
+	assert.NotContains(t, out, "123456789012")
+}

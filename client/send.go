@@ -56,6 +56,7 @@ const errorBodyLimit = 64 << 10
 var protectedHeaders = map[string]bool{
 	"X-Client-Id": true, "X-Client-Secret": true, "Authorization": true, "X-Cf-Signature": true,
 	"X-Api-Version": true, "Content-Type": true, "Content-Length": true, "Host": true,
+	"User-Agent": true, "Accept": true, // WithUserAgent sets the first; the client decodes only JSON
 }
 
 // buildFunc makes a fresh request for one attempt, with the signature if

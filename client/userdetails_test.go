@@ -1,6 +1,9 @@
 package client_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -114,4 +117,27 @@ func TestUserDetails_nilReceiver(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Nil(t, recs)
 	assert.False(t, ud.Has(client.ScopePAN))
+}
+
+func TestResultWrappers_marshalLikeTheGeneratedTypes(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if strings.HasSuffix(r.URL.Path, "/aa/fi") {
+			writeJSON(w, 200, example(t, "FIExample"))
+			return
+		}
+		writeJSON(w, 200, example(t, "UserDetailsSuccess"))
+	})
+	c := newClient(t, srv)
+	ud, err := c.UserDetails(t.Context(), testToken)
+	require.NoError(t, err)
+	fi, err := c.FinancialInformation(t.Context(), client.ByReferenceID(1))
+	require.NoError(t, err)
+	for _, pair := range [][2]any{{ud, ud.UserDetails}, {fi, fi.FinancialInformation}} {
+		wrapped, err := json.Marshal(pair[0])
+		require.NoError(t, err)
+		plain, err := json.Marshal(pair[1])
+		require.NoError(t, err)
+		assert.JSONEq(t, string(plain), string(wrapped))
+	}
 }

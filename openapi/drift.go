@@ -73,9 +73,16 @@ func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftF
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s response body is not JSON: %w", operationID, err)
 	}
-	w := driftWalk{compiler: v.drift, op: operationID, status: status}
-	w.walk(value, []*shape{v.drift.shapeOf(schema)}, "$")
-	return w.findings, nil
+	return v.drift.findings(operationID, status, schema, value), nil
+}
+
+// findings walks a decoded body beside schema, and returns the drift
+// sorted by path.
+func (c *driftCompiler) findings(op string, status int, schema *openapi3.Schema, value any) []DriftFinding {
+	w := driftWalk{compiler: c, op: op, status: status}
+	w.walk(value, []*shape{c.shapeOf(schema)})
+	slices.SortStableFunc(w.findings, func(a, b DriftFinding) int { return strings.Compare(a.Path, b.Path) })
+	return w.findings
 }
 
 // jsonSchemaOf picks the schema of the JSON media type of a response.
@@ -244,12 +251,33 @@ func allOfClosure(s *openapi3.Schema) []*openapi3.Schema {
 	return out
 }
 
-// driftWalk walks a decoded body beside the shapes that describe it.
+// driftWalk walks a decoded body beside the shapes that describe it. It
+// keeps the path as a stack of segments and renders it only for a finding.
 type driftWalk struct {
 	compiler *driftCompiler
 	op       string
 	status   int
+	path     []pathSegment
 	findings []DriftFinding
+}
+
+// pathSegment is an object member's name, or an array index when key is "" and index >= 0.
+type pathSegment struct {
+	key   string
+	index int
+}
+
+func (w *driftWalk) pathString(last ...pathSegment) string {
+	var b strings.Builder
+	b.WriteByte('$')
+	for _, seg := range append(w.path[:len(w.path):len(w.path)], last...) {
+		if seg.index >= 0 {
+			b.WriteString("[" + strconv.Itoa(seg.index) + "]")
+		} else {
+			appendSegment(&b, seg.key, false)
+		}
+	}
+	return b.String()
 }
 
 func (w *driftWalk) report(kind DriftKind, path, value, msg string) {
@@ -257,11 +285,11 @@ func (w *driftWalk) report(kind DriftKind, path, value, msg string) {
 }
 
 // walk checks value against every shape in shapes (all of them apply).
-func (w *driftWalk) walk(value any, shapes []*shape, path string) {
+func (w *driftWalk) walk(value any, shapes []*shape) {
 	if value == nil || len(shapes) == 0 {
 		return
 	}
-	shapes, ok := w.expand(value, shapes, path)
+	shapes, ok := w.expand(value, shapes)
 	if !ok {
 		return
 	}
@@ -275,39 +303,43 @@ func (w *driftWalk) walk(value any, shapes []*shape, path string) {
 		if !objectish {
 			return // not an object schema: a type error, which is validation's business
 		}
-		for _, key := range sortedKeys(v) {
-			var children []*shape
-			for _, sh := range shapes {
-				children = append(children, sh.props[key]...)
-			}
-			childPath := objectPath(path, key)
+		for key, member := range v {
+			children := propertyShapes(shapes, key)
 			if len(children) == 0 {
 				for _, sh := range shapes {
 					children = append(children, sh.additional...)
 				}
-				if len(children) == 0 {
-					if !open {
-						w.report(DriftUnknownProperty, childPath, "", "property is not in the spec")
-					}
-					continue
-				}
 			}
-			w.walk(v[key], children, childPath)
+			if len(children) == 0 {
+				if !open {
+					w.report(DriftUnknownProperty, w.pathString(pathSegment{key: key, index: -1}), "", unknownPropertyMessage(key, shapes))
+				}
+				continue
+			}
+			w.path = append(w.path, pathSegment{key: key, index: -1})
+			w.walk(member, children)
+			w.path = w.path[:len(w.path)-1]
 		}
 	case []any:
 		var items []*shape
-		for _, sh := range shapes {
-			items = append(items, sh.items...)
+		if len(shapes) == 1 {
+			items = shapes[0].items
+		} else {
+			for _, sh := range shapes {
+				items = append(items, sh.items...)
+			}
 		}
 		for i, item := range v {
-			w.walk(item, items, path+"["+strconv.Itoa(i)+"]")
+			w.path = append(w.path, pathSegment{index: i})
+			w.walk(item, items)
+			w.path = w.path[:len(w.path)-1]
 		}
 	default:
 		for _, sh := range shapes {
 			for _, enum := range sh.enums {
 				if !enumHas(enum, v) {
 					text := scalarText(v)
-					w.report(DriftUnknownEnumValue, path, text, fmt.Sprintf("value %q is not one the spec lists (%s)", text, enumText(enum)))
+					w.report(DriftUnknownEnumValue, w.pathString(), text, fmt.Sprintf("value %q is not one the spec lists (%s)", text, enumText(enum)))
 					return
 				}
 			}
@@ -315,10 +347,38 @@ func (w *driftWalk) walk(value any, shapes []*shape, path string) {
 	}
 }
 
+// propertyShapes returns the shapes of a property across shapes, without
+// allocating in the common case of one shape.
+func propertyShapes(shapes []*shape, key string) []*shape {
+	if len(shapes) == 1 {
+		return shapes[0].props[key]
+	}
+	var out []*shape
+	for _, sh := range shapes {
+		out = append(out, sh.props[key]...)
+	}
+	return out
+}
+
+// unknownPropertyMessage describes an unknown property, warning when its
+// name differs only in case from a known one: Go's encoding/json matches
+// names case-insensitively, so the generated types would decode it into the
+// known field, unvalidated.
+func unknownPropertyMessage(key string, shapes []*shape) string {
+	for _, sh := range shapes {
+		for _, known := range sortedKeys(sh.props) {
+			if strings.EqualFold(key, known) {
+				return fmt.Sprintf("property is not in the spec; its name matches %q but for case, and Go's encoding/json decodes it into that field", known)
+			}
+		}
+	}
+	return "property is not in the spec"
+}
+
 // expand adds, for each oneOf/anyOf among shapes, the branches value takes.
 // It returns false when a discriminator value maps to no branch: the
 // finding is reported, and the object's shape is unknown below it.
-func (w *driftWalk) expand(value any, shapes []*shape, path string) ([]*shape, bool) {
+func (w *driftWalk) expand(value any, shapes []*shape) ([]*shape, bool) {
 	out := shapes
 	for i := 0; i < len(out); i++ {
 		for _, ch := range out[i].choices {
@@ -333,7 +393,7 @@ func (w *driftWalk) expand(value any, shapes []*shape, path string) ([]*shape, b
 				}
 				branch := ch.mapping[disc]
 				if branch == nil {
-					w.report(DriftUnknownEnumValue, objectPath(path, ch.property), disc,
+					w.report(DriftUnknownEnumValue, w.pathString(pathSegment{key: ch.property, index: -1}), disc,
 						fmt.Sprintf("discriminator value %q maps to no schema (%s)", disc, strings.Join(sortedKeys(ch.mapping), ", ")))
 					return nil, false
 				}
@@ -362,13 +422,6 @@ func appendNew(list []*shape, sh *shape) []*shape {
 		return list
 	}
 	return append(slices.Clip(list), sh)
-}
-
-func objectPath(path, key string) string {
-	var b strings.Builder
-	b.WriteString(path)
-	appendSegment(&b, key, false)
-	return b.String()
 }
 
 // enumHas reports whether v (decoded with UseNumber) is one of enum's values.

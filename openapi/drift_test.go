@@ -123,6 +123,16 @@ func TestValidator_Drift_embeddedSpec(t *testing.T) {
 	}
 }
 
+func TestValidator_Drift_warnsOfNamesThatDifferOnlyInCase(t *testing.T) {
+	t.Parallel()
+	v := mustDefault(t)
+	got, err := v.Drift("getConsentStatus", 200, []byte(`{"Data_Life_Expiry": "07-01-2024", "other": 1}`))
+	require.NoError(t, err)
+	require.Equal(t, []string{"unknown-property $.Data_Life_Expiry", "unknown-property $.other"}, findings(got))
+	assert.Contains(t, got[0].Message, `matches "data_life_expiry" but for case`)
+	assert.Equal(t, "property is not in the spec", got[1].Message)
+}
+
 func TestValidator_Drift_neverCopiesUnknownValues(t *testing.T) {
 	t.Parallel()
 	v := mustDefault(t)

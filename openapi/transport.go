@@ -180,11 +180,7 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(data))
 
-	verr := asValidationError(t.validator.ValidateResponse(ctx, opID, resp.StatusCode, resp.Header, data))
-	var drift []DriftFinding
-	if !hasStatusViolation(verr) && len(data) > 0 {
-		drift, _ = t.validator.Drift(opID, resp.StatusCode, data) // an error here is a violation already recorded
-	}
+	verr, drift := t.validator.checkResponse(ctx, opID, resp.StatusCode, resp.Header, data, true)
 	if t.logger != nil {
 		for _, f := range drift {
 			t.logger.LogAttrs(ctx, slog.LevelWarn, "openapi: response drifts from the spec",
@@ -234,18 +230,6 @@ func asValidationError(err error) *ValidationError {
 		return ve
 	}
 	return nil
-}
-
-func hasStatusViolation(err *ValidationError) bool {
-	if err == nil {
-		return false
-	}
-	for _, v := range err.Violations {
-		if v.Location == LocationStatus {
-			return true
-		}
-	}
-	return false
 }
 
 type errReader struct{ err error }

@@ -264,13 +264,19 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, body
 		Route:      o.route,
 		Options:    v.requestOptions,
 	}
-	err := openapi3filter.ValidateRequest(ctx, input)
-	if err == nil {
-		return nil
-	}
 	c := collector{doc: v.doc, req: &r}
-	c.walk(LocationBody, "", err)
-	return c.result(o.id, KindRequest, 0)
+	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+		c.walk(LocationBody, "", err)
+	}
+	if _, base := mediaTypeOf(requestContent(o), r.Header.Get("Content-Type")); isJSON(base) && json.Valid(body) {
+		for _, path := range duplicateNames(body) {
+			c.add(LocationBody, path, duplicateMessage)
+		}
+	}
+	if err := c.result(o.id, KindRequest, 0); err != nil {
+		return err
+	}
+	return nil
 }
 
 // ValidateResponse checks a response of operationID: the status must be
@@ -278,16 +284,34 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, body
 // the body as the spec describes them. Every violation is reported, each
 // body violation with its JSON path. The error is nil or a *ValidationError.
 func (v *Validator) ValidateResponse(ctx context.Context, operationID string, status int, header http.Header, body []byte) error {
+	if err, _ := v.checkResponse(ctx, operationID, status, header, body, false); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkResponse is ValidateResponse and, with withDrift, the drift report
+// of a valid JSON body too, from one decoding of the body.
+func (v *Validator) checkResponse(ctx context.Context, operationID string, status int, header http.Header, body []byte, withDrift bool) (*ValidationError, []DriftFinding) {
 	o := v.ops[operationID]
 	if o == nil {
 		return &ValidationError{Operation: operationID, Kind: KindResponse, Status: status, Violations: []Violation{{
 			Location: LocationPath, Message: fmt.Sprintf("no operation %q in the spec", operationID),
-		}}}
+		}}}, nil
 	}
 	if header == nil {
 		header = http.Header{}
 	}
 	var c collector
+	resp := o.route.Operation.Responses.Status(status)
+	if resp == nil {
+		resp = o.route.Operation.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil {
+		// Checked here too: kin-openapi lets 301, 304, 307 and 308 through unchecked.
+		c.add(LocationStatus, "", fmt.Sprintf("status %d is not documented for this operation", status))
+		return c.result(o.id, KindResponse, status), nil
+	}
 	// Status and headers, by kin-openapi.
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: o.request, Route: o.route, Options: v.responseOptions},
@@ -299,16 +323,23 @@ func (v *Validator) ValidateResponse(ctx context.Context, operationID string, st
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
 		c.walk(LocationBody, "", err)
 		if isStatusError(err) {
-			return c.result(o.id, KindResponse, status)
+			return c.result(o.id, KindResponse, status), nil
 		}
 	}
 	// Content type and body, from the caller's bytes.
-	if resp := o.route.Operation.Responses.Status(status); resp != nil && resp.Value != nil {
-		c.body(resp.Value, header, body, v.schemaOptions)
-	} else if resp := o.route.Operation.Responses.Default(); resp != nil && resp.Value != nil {
-		c.body(resp.Value, header, body, v.schemaOptions)
+	value, schema := c.body(resp.Value, header, body, v.schemaOptions)
+	var drift []DriftFinding
+	if withDrift && schema != nil {
+		drift = v.drift.findings(o.id, status, schema, value)
 	}
-	return c.result(o.id, KindResponse, status)
+	return c.result(o.id, KindResponse, status), drift
+}
+
+func requestContent(o *operation) openapi3.Content {
+	if rb := o.route.Operation.RequestBody; rb != nil && rb.Value != nil {
+		return rb.Value.Content
+	}
+	return nil
 }
 
 func isStatusError(err error) bool {
@@ -340,17 +371,19 @@ func (c *collector) add(location, path, message string) {
 	c.violations = append(c.violations, Violation{Location: location, Path: path, Message: message})
 }
 
-func (c *collector) result(op, kind string, status int) error {
+func (c *collector) result(op, kind string, status int) *ValidationError {
 	if len(c.violations) == 0 {
 		return nil
 	}
 	return &ValidationError{Operation: op, Kind: kind, Status: status, Violations: c.violations}
 }
 
-// body validates a JSON body against the response's schema for its content type.
-func (c *collector) body(resp *openapi3.Response, header http.Header, body []byte, opts []openapi3.SchemaValidationOption) {
+// body validates a JSON body against the response's schema for its
+// content type. It returns the decoded body and its schema when the body
+// is JSON and has one.
+func (c *collector) body(resp *openapi3.Response, header http.Header, body []byte, opts []openapi3.SchemaValidationOption) (any, *openapi3.Schema) {
 	if len(resp.Content) == 0 {
-		return
+		return nil, nil
 	}
 	ct := header.Get("Content-Type")
 	mt, base := mediaTypeOf(resp.Content, ct)
@@ -360,19 +393,23 @@ func (c *collector) body(resp *openapi3.Response, header http.Header, body []byt
 			msg = fmt.Sprintf("Content-Type is missing; the spec lists %s", strings.Join(sortedKeys(resp.Content), ", "))
 		}
 		c.add(LocationContentType, "Content-Type", msg)
-		return
+		return nil, nil
 	}
 	if mt.Schema == nil || mt.Schema.Value == nil || !isJSON(base) {
-		return
+		return nil, nil
 	}
 	value, err := decodeJSON(body)
 	if err != nil {
 		c.add(LocationBody, "$", "body is not valid JSON: "+err.Error())
-		return
+		return nil, nil
+	}
+	for _, path := range duplicateNames(body) {
+		c.add(LocationBody, path, duplicateMessage)
 	}
 	if err := mt.Schema.Value.VisitJSON(value, opts...); err != nil {
 		c.walk(LocationBody, "", err)
 	}
+	return value, mt.Schema.Value
 }
 
 // decodeJSON decodes one JSON value the way kin-openapi does (numbers kept

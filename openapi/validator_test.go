@@ -249,6 +249,10 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 			want: []string{"status "},
 		},
 		{
+			name: "304 is not documented either", op: "getDataAvailability", status: 304, body: ``,
+			want: []string{"status "},
+		},
+		{
 			name: "404 is not documented for user details", op: "getUserDetails", status: 404, body: `{}`,
 			want: []string{"status "},
 		},
@@ -272,6 +276,11 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 		{
 			name: "trailing data", op: "getConsentStatus", status: 500, body: `{} {}`,
 			want: []string{"body $"},
+		},
+		{
+			name: "a member name twice: the schema sees the last, Go decodes both", op: "getFinancialInformation", status: 200,
+			body: `{"fi_data": [{"accounts": [{"data": "", "data": {}}]}]}`,
+			want: []string{"body $.fi_data[0].accounts[0].data"},
 		},
 		{
 			name: "a response header", op: "getFinancialInformation", status: 429,
@@ -499,6 +508,12 @@ func TestValidator_ValidateRequest(t *testing.T) {
 			"empty user list", "POST", "http://127.0.0.1:9/user/data-availability",
 			with(map[string]string{"Content-Type": "application/json"}), `{"verification_id": "a", "user": []}`,
 			[]string{"body $.user"},
+		},
+		{
+			"a member name twice", "POST", "http://127.0.0.1:9/user/data-availability",
+			with(map[string]string{"Content-Type": "application/json"}),
+			`{"verification_id": "v", "verification_id": "w", "user": [{"identifier_type": "MOBILE", "identifier_value": "9000000001"}]}`,
+			[]string{"body $.verification_id"},
 		},
 		{
 			"missing body", "POST", "http://127.0.0.1:9/user/data-availability",
