@@ -1,16 +1,24 @@
 # cfverify: the commands a newcomer and CI need.
+#   make demo             the five operations against the built-in mock (no credentials, no network)
 #   make test             all tests (unit, contract, examples)
 #   make generate         regenerate client/api from openapi/verification.yaml
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
+#   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test generate check-generated lint contract
+.PHONY: test generate check-generated lint contract demo mock
 
 test:
 	$(GO) test -count=1 ./...
+
+demo:
+	$(GO) run ./cmd/cfverify demo
+
+mock:
+	$(GO) run ./cmd/cfverify mock --addr 127.0.0.1:8080
 
 contract:
 	$(GO) test -count=1 -v ./contract_test/...

@@ -102,7 +102,7 @@ func (v Violation) String() string {
 // Stats counts what a mock has done.
 type Stats struct {
 	Requests   int               `json:"requests"`   // requests received
-	Responses  int               `json:"responses"`  // responses written (faults included)
+	Responses  int               `json:"responses"`  // answers to the operations (faults included, the /_mock/ endpoints not)
 	Checked    int               `json:"checked"`    // responses validated against the spec by the self-check
 	Violations int               `json:"violations"` // responses the self-check stopped
 	Faults     map[FaultKind]int `json:"faults"`     // faults injected, by kind
