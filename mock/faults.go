@@ -30,8 +30,9 @@ const (
 	FaultStatus FaultKind = "status"
 	// FaultReset closes the connection without an answer (a TCP reset).
 	FaultReset FaultKind = "reset"
-	// FaultTruncate answers 200 with a Content-Length larger than the body
-	// it writes, then closes the connection.
+	// FaultTruncate sends the normal answer (usually a 200) with a
+	// Content-Length larger than the half of the body it writes, then closes
+	// the connection. The request took effect, as on a real server.
 	FaultTruncate FaultKind = "truncate"
 )
 
@@ -329,20 +330,22 @@ func resetConnection(w http.ResponseWriter) error {
 	return conn.Close()
 }
 
-// truncate hijacks the connection, writes a 200 whose Content-Length
-// promises more than the half of body it sends, and closes it.
-func truncate(w http.ResponseWriter, body []byte) error {
+// truncate hijacks the connection, writes the answer's status and a
+// Content-Length that promises more than the half of body it sends, and
+// closes the connection.
+func truncate(w http.ResponseWriter, status int, body []byte) error {
 	conn, rw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return writeTruncated(rw.Writer, body)
+	return writeTruncated(rw.Writer, status, body)
 }
 
-func writeTruncated(bw *bufio.Writer, body []byte) error {
+func writeTruncated(bw *bufio.Writer, status int, body []byte) error {
 	half := body[:len(body)/2]
-	fmt.Fprintf(bw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(body))
+	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+		status, http.StatusText(status), len(body))
 	_, _ = bw.Write(half)
 	return bw.Flush()
 }

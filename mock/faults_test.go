@@ -120,6 +120,15 @@ func TestFaults_truncate(t *testing.T) {
 	assert.True(t, json.Valid(full.body))
 }
 
+func TestFaults_truncateKeepsTheStatus(t *testing.T) {
+	t.Parallel()
+	srv := start(t, mock.WithFaults(mock.Fault{Kind: mock.FaultTruncate, IDPrefix: "unknown_"}))
+	p := plain(t, srv)
+	a := p.get("/digilocker?verification_id=unknown_t")
+	assert.Equal(t, http.StatusNotFound, a.status)
+	require.ErrorIs(t, a.err, io.ErrUnexpectedEOF)
+}
+
 // pattern returns which of n requests met a fault.
 func pattern(t *testing.T, seed uint64, n int) string {
 	srv := start(t, mock.WithSeed(seed), mock.WithFaults(mock.Fault{Kind: mock.FaultStatus, Status: 500, Rate: 0.3}))

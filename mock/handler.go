@@ -422,7 +422,7 @@ func (h *Handler) inject(w http.ResponseWriter, r *http.Request, op string, body
 			data = []byte(`{}`)
 		}
 		h.countResponse(false)
-		if err := truncate(w, data); err != nil {
+		if err := truncate(w, rep.status, data); err != nil {
 			h.log.Error("mock: truncate fault", "err", err)
 		}
 		return nil
