@@ -5,11 +5,20 @@
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
 #   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests
+#   make fuzz-short       each fuzz target for a few seconds (FUZZTIME)
+#   make lint-spec        Redocly lint of the spec (recommended ruleset)
+#   make ts-check         TypeScript types from the spec, compiled with tsc
+#   make breaking         oasdiff: breaking changes against the released baseline
+#   make downstream       a downstream module generates its own code from the spec
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# v1.34+ need a module version the Go proxy no longer serves.
+OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
+SPEC        := openapi/verification.yaml
+SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint contract demo mock
+.PHONY: test generate check-generated lint contract fuzz-short lint-spec ts-check breaking downstream spec-checks demo mock
 
 test:
 	$(GO) test -count=1 ./...
@@ -22,6 +31,20 @@ mock:
 
 contract:
 	$(GO) test -count=1 -v ./contract_test/...
+
+# go test -fuzz takes one target at a time. New failing inputs are written
+# to <package>/testdata/fuzz/<target>/: commit them, they become test cases.
+FUZZTIME ?= 5s
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeDataAvailability$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeUserDetails$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeDigiLockerStatus$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeConsentStatus$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFinancialInformation$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeError$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateResponse$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDrift$$' -fuzztime=$(FUZZTIME) ./contract_test
+	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateNames$$' -fuzztime=$(FUZZTIME) ./openapi
 
 generate:
 	$(GO) generate ./...
@@ -40,3 +63,28 @@ check-generated: generate
 lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+# Node tools are pinned by tools/spec/package-lock.json; npm ci installs them
+# again only when the lockfile changes.
+$(SPEC_TOOLS)/node_modules/.installed: $(SPEC_TOOLS)/package-lock.json
+	cd $(SPEC_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-spec: $(SPEC_TOOLS)/node_modules/.installed
+	cd $(SPEC_TOOLS) && npx --no-install redocly lint --config redocly.yaml ../../$(SPEC)
+
+ts-check: $(SPEC_TOOLS)/node_modules/.installed
+	cd $(SPEC_TOOLS) && npx --no-install openapi-typescript ../../$(SPEC) -o ts/verification.d.ts
+	cd $(SPEC_TOOLS) && npx --no-install tsc -p ts/tsconfig.json
+	@echo "ts-check: TypeScript types generated from the spec compile with the usage file"
+
+# Fails on breaking changes against the last released spec unless each is
+# listed in tools/spec/breaking-changes.acknowledged.
+breaking:
+	$(GO) run $(OASDIFF) breaking $(SPEC_TOOLS)/baseline/verification.yaml $(SPEC) \
+		--fail-on ERR --err-ignore $(SPEC_TOOLS)/breaking-changes.acknowledged
+
+downstream:
+	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+spec-checks: lint-spec ts-check breaking downstream

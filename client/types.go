@@ -48,7 +48,7 @@ type (
 
 	// ReferenceID is an id Cashfree assigns, sent as a JSON integer or
 	// string; String and Int64 read it.
-	ReferenceID = api.IntOrString
+	ReferenceID = api.ReferenceID
 
 	// Scope is a kind of user data (AADHAAR, PAN, …).
 	Scope = api.Scope

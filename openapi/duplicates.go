@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // duplicateMessage is the Violation message for a repeated member name.
@@ -48,7 +49,7 @@ func duplicateNames(data []byte) []string {
 			}
 			if n := len(d.stack); n > 0 && d.stack[n-1].object && d.stack[n-1].expectKey {
 				name := data[i+1 : end]
-				if escaped {
+				if escaped || !utf8.Valid(name) { // compare names as decoders see them
 					var s string
 					_ = json.Unmarshal(data[i:end+1], &s)
 					name = []byte(s)

@@ -2,6 +2,12 @@
 // truth for the Cashfree Verification API as this module models it, and hands
 // out one loaded, validated copy of it to the client's tests, the contract
 // checks, the mock server and downstream users.
+//
+// On top of the document: Validator checks requests and responses against it
+// (every violation, each with its JSON path, whatever the host and base
+// path), Validator.Drift lists what a response has that the spec does not
+// (unknown properties, unlisted enum values), and ValidatingTransport does
+// both for every call made through an http.Client.
 package openapi
 
 import (

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cfverify/cfverify/openapi/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -852,7 +853,10 @@ type DigiLockerStatus struct {
 	// `AUTHENTICATED`, the user logged in and consented (terminal);
 	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
 	// `CONSENT_DENIED`, the user refused (terminal).
-	Status      *DigiLockerStatusValue `json:"status,omitempty"`
+	Status *DigiLockerStatusValue `json:"status,omitempty"`
+
+	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+	// the user has authenticated.
 	UserDetails *DigiLockerUserDetails `json:"user_details,omitempty"`
 
 	// VerificationID Your id of the verification.
@@ -958,7 +962,7 @@ type FIAccount struct {
 	Status *FIAccountStatus `json:"status,omitempty"`
 }
 
-// FIAccountData defines model for FIAccountData.
+// FIAccountData The account's data; null until delivered.
 type FIAccountData struct {
 	// Account A deposit account: who holds it, its summary and its transactions.
 	Account *DepositAccount `json:"account,omitempty"`
@@ -1207,7 +1211,7 @@ type PendingAmount struct {
 // string in others; servers send integers. Both are accepted.
 //
 // Example: 123456
-type ReferenceID = IntOrString
+type ReferenceID = wire.IntOrString
 
 // Scope A kind of user data that Secure ID can share.
 type Scope string

@@ -1,8 +1,7 @@
-package api
-
-// This file is written by hand; the rest of package api is generated from
-// openapi/verification.yaml. The spec points its ReferenceID schema here
-// through x-go-type.
+// Package wire holds the few hand-written Go types that the spec names with
+// x-go-type, for values whose JSON form varies on the wire. Code generated
+// from openapi/verification.yaml, here or in a downstream module, imports it.
+package wire
 
 import (
 	"bytes"
