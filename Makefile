@@ -1,8 +1,10 @@
 # cfverify: the commands a newcomer and CI need.
+#   make demo             the five operations against the built-in mock (no credentials, no network)
 #   make test             all tests (unit, contract, examples)
 #   make generate         regenerate client/api from openapi/verification.yaml
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
+#   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests
 #   make fuzz-short       each fuzz target for a few seconds (FUZZTIME)
 #   make lint-spec        Redocly lint of the spec (recommended ruleset)
 #   make ts-check         TypeScript types from the spec, compiled with tsc
@@ -16,10 +18,16 @@ OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint contract fuzz-short lint-spec ts-check breaking downstream spec-checks
+.PHONY: test generate check-generated lint contract fuzz-short lint-spec ts-check breaking downstream spec-checks demo mock
 
 test:
 	$(GO) test -count=1 ./...
+
+demo:
+	$(GO) run ./cmd/cfverify demo
+
+mock:
+	$(GO) run ./cmd/cfverify mock --addr 127.0.0.1:8080
 
 contract:
 	$(GO) test -count=1 -v ./contract_test/...

@@ -1,0 +1,374 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/mock"
+	"github.com/cfverify/cfverify/openapi"
+)
+
+var demoCmd = &command{
+	name: "demo",
+	args: "[--env sandbox [--verification-id ID] [--consent-id ID] [--fi-id ID] [--token TOKEN] [--mobile N]]",
+	summary: "walk through the five operations as an integration would: on the built-in mock,\n" +
+		"                     or on the sandbox with --env sandbox and credentials",
+	example: "  cfverify demo                       # no credentials, no network: the built-in mock\n" +
+		"  CASHFREE_CLIENT_ID=… CASHFREE_CLIENT_SECRET=… CASHFREE_ACCESS_TOKEN=… \\\n" +
+		"    cfverify demo --env sandbox --verification-id kyc-1 --consent-id consent-1 --fi-id fi-1",
+	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+		d := &demo{env: e}
+		fs.StringVar(&d.mobile, "mobile", "9988123456", "the mobile `NUMBER` data availability asks about")
+		fs.StringVar(&d.daID, "availability-id", "", "the verification `ID` of data availability (default: a new one)")
+		fs.StringVar(&d.token, "token", "", "on the sandbox: the user's access `TOKEN` (else CASHFREE_ACCESS_TOKEN)")
+		fs.StringVar(&d.dlID, "verification-id", "", "on the sandbox: the `ID` of a DigiLocker verification you created")
+		fs.StringVar(&d.consentID, "consent-id", "", "on the sandbox: the `ID` of a consent you requested")
+		fs.StringVar(&d.fiID, "fi-id", "", "on the sandbox: the `ID` of a financial-information request you made")
+		fs.DurationVar(&d.interval, "poll-interval", 250*time.Millisecond, "the wait between status polls")
+		return d.run
+	},
+}
+
+type demo struct {
+	env                                  *env
+	mobile, daID, token                  string
+	dlID, consentID, fiID                string
+	interval                             time.Duration
+	out                                  io.Writer
+	vt                                   *openapi.ValidatingTransport
+	started                              time.Time
+	stepsDone, stepsSkipped, stepsFailed int
+	usingMock                            bool
+	mockSrv                              *mock.Server
+}
+
+func (d *demo) run(ctx context.Context) error {
+	e := d.env
+	d.out = e.stdout
+	d.started = time.Now()
+	remote := e.g.env.set || e.g.baseURL.val != ""
+	if remote && e.g.baseURL.val == "" && e.g.env.val == string(client.Production) {
+		return usagef("demo", "the demo runs on the mock or the sandbox, not production")
+	}
+	setup := clientSetup{needCredentials: true, wrap: d.validating}
+	if remote {
+		setup.fromEnv = true
+		if d.token == "" {
+			d.token = e.getenv("CASHFREE_ACCESS_TOKEN")
+		}
+		if d.daID == "" {
+			d.daID = "cfverify-demo-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		}
+	} else {
+		srv, err := mock.New(mock.WithPolls(2), mock.WithLogger(e.logger()))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		d.usingMock, d.mockSrv = true, srv
+		setup.extra = []client.Option{
+			client.WithBaseURL(srv.URL()),
+			client.WithCredentials(mock.DefaultClientID, mock.DefaultClientSecret),
+		}
+		d.token, d.dlID, d.consentID, d.fiID = "demo-access-token", "demo-kyc-001", "demo-consent-001", "demo-fi-001"
+		if d.daID == "" {
+			d.daID = "demo-availability-001"
+		}
+	}
+	c, _, err := e.buildClient(setup)
+	if err != nil {
+		return err
+	}
+	defer c.CloseIdleConnections()
+	ctx, cancel := e.deadline(ctx, true)
+	defer cancel()
+
+	if d.usingMock {
+		d.printf("cfverify demo: the five operations of the Cashfree Verification API, against the\n")
+		d.printf("built-in mock at %s (no credentials, no network).\n", c.BaseURL())
+		d.printf("With CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET set, `cfverify demo --env sandbox` runs it on the sandbox.\n")
+	} else {
+		d.printf("cfverify demo: the five operations of the Cashfree Verification API, against %s.\n", c.BaseURL())
+	}
+	d.printf("Personal data below is masked, as it would be in logs.\n")
+
+	steps := []func(context.Context, *client.Client) error{d.availability, d.userDetails, d.digiLocker, d.consent, d.financialInformation}
+	var failures []error
+	for _, step := range steps {
+		if err := step(ctx, c); err != nil {
+			d.stepsFailed++
+			d.printf("    ✗ %s\n", oneLine(client.MaskPII(err.Error())))
+			failures = append(failures, err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	d.summary()
+	if len(failures) > 0 {
+		return failures[0]
+	}
+	return nil
+}
+
+// validating wraps the demo's transport so that every exchange is checked
+// against the spec; the summary reports what it found.
+func (d *demo) validating(rt http.RoundTripper) http.RoundTripper {
+	d.vt = openapi.NewValidatingTransport(rt, openapi.WithLogger(nil))
+	return d.vt
+}
+
+func (d *demo) printf(format string, args ...any) { fmt.Fprintf(d.out, format, args...) }
+
+func (d *demo) step(n int, title, call string) {
+	d.printf("\n%d/5 %s    %s\n", n, title, call)
+}
+
+func (d *demo) skip(why string) {
+	d.stepsSkipped++
+	d.printf("    skipped: %s\n", why)
+}
+
+func (d *demo) availability(ctx context.Context, c *client.Client) error {
+	d.step(1, "Which data exists for the user?", "POST /user/data-availability")
+	d.printf("    verification_id %s, mobile %s\n", d.daID, client.MaskField("mobile", d.mobile))
+	res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: d.daID, Mobile: d.mobile})
+	if err != nil {
+		return err
+	}
+	scopes := make([]string, 0, len(res.AvailableScopes))
+	for _, s := range res.AvailableScopes {
+		if s.Scope != nil {
+			scopes = append(scopes, string(*s.Scope))
+		}
+	}
+	d.printf("    → reference_id %s; %d scopes available: %s\n", refText(res.ReferenceID), len(scopes), strings.Join(scopes, ", "))
+	d.stepsDone++
+	return nil
+}
+
+func (d *demo) userDetails(ctx context.Context, c *client.Client) error {
+	d.step(2, "The user shares their data (OAuth)", "GET /oauth2/user-details")
+	if d.token == "" {
+		d.skip("no access token: pass --token or set CASHFREE_ACCESS_TOKEN")
+		return nil
+	}
+	res, err := c.UserDetails(ctx, d.token)
+	if err != nil {
+		return err
+	}
+	shared := res.Shared()
+	names := make([]string, len(shared))
+	for i, s := range shared {
+		names[i] = string(s)
+	}
+	d.printf("    → %d scopes shared: %s\n", len(shared), strings.Join(names, ", "))
+	var facts []string
+	if recs, err := res.Name(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Name != nil {
+		facts = append(facts, "name "+client.MaskField("name", *recs[0].Metadata.Name))
+	}
+	if recs, err := res.PAN(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.PAN != nil {
+		facts = append(facts, "PAN "+client.MaskField("pan", *recs[0].Metadata.PAN))
+	}
+	if recs, err := res.Mobile(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Mobile != nil {
+		facts = append(facts, "mobile "+client.MaskField("mobile", *recs[0].Metadata.Mobile))
+	}
+	if recs, err := res.BankAccount(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.BankAccount != nil {
+		facts = append(facts, "bank account "+client.MaskField("bank_account", *recs[0].Metadata.BankAccount))
+	}
+	if len(facts) > 0 {
+		d.printf("      %s\n", strings.Join(facts, ", "))
+	}
+	d.stepsDone++
+	return nil
+}
+
+// poll returns PollOptions that print a progress line: rewritten in place
+// on a terminal, one line per poll otherwise.
+func (d *demo) poll() client.PollOptions {
+	tty := isTerminal(d.out)
+	return client.PollOptions{
+		Interval: d.interval, MaxInterval: d.interval, Multiplier: 1,
+		OnPoll: func(p client.PollProgress) {
+			status := p.Status
+			if p.Err != nil {
+				status = "temporary error, polling on"
+			}
+			line := fmt.Sprintf("    … poll %d: %s", p.Poll, status)
+			if p.PendingAccounts > 0 {
+				line += fmt.Sprintf(" (%d accounts still on their way)", p.PendingAccounts)
+			}
+			if tty {
+				d.printf("\r%-72s", line)
+				if p.Done {
+					d.printf("\n")
+				}
+				return
+			}
+			d.printf("%s\n", line)
+		},
+	}
+}
+
+func (d *demo) digiLocker(ctx context.Context, c *client.Client) error {
+	d.step(3, "The user verifies with DigiLocker; wait until they are done", "GET /digilocker")
+	if d.dlID == "" {
+		d.skip("pass --verification-id of a DigiLocker verification you created")
+		return nil
+	}
+	d.printf("    verification_id %s\n", d.dlID)
+	res, err := c.WaitDigiLocker(ctx, client.ByVerificationID(d.dlID), d.poll())
+	if err != nil {
+		return err
+	}
+	d.printf("    → %s", *res.Status)
+	if res.UserDetails != nil && res.UserDetails.Name != nil {
+		d.printf(": %s", client.MaskField("name", *res.UserDetails.Name))
+		if res.UserDetails.Eaadhaar != nil {
+			d.printf(", e-Aadhaar %s", *res.UserDetails.Eaadhaar)
+		}
+	}
+	if len(res.DocumentConsent) > 0 {
+		d.printf("; documents shared: %s", strings.Join(res.DocumentConsent, ", "))
+	}
+	d.printf(" (reference_id %s)\n", refText(res.ReferenceID))
+	d.stepsDone++
+	return nil
+}
+
+func (d *demo) consent(ctx context.Context, c *client.Client) error {
+	d.step(4, "The user approves the Account Aggregator consent; wait for it", "GET /aa/consent")
+	if d.consentID == "" {
+		d.skip("pass --consent-id of a consent you requested")
+		return nil
+	}
+	d.printf("    consent_verification_id %s\n", d.consentID)
+	res, err := c.WaitConsent(ctx, client.ByVerificationID(d.consentID), d.poll())
+	if err != nil {
+		return err
+	}
+	d.printf("    → %s", *res.Status)
+	if res.ConsentMode != nil {
+		d.printf(": mode %s", *res.ConsentMode)
+	}
+	if len(res.FITypes) > 0 {
+		types := make([]string, len(res.FITypes))
+		for i, t := range res.FITypes {
+			types[i] = string(t)
+		}
+		d.printf(", %s", strings.Join(types, ", "))
+	}
+	if res.FIFrom != nil && res.FITo != nil {
+		d.printf(", data from %s to %s", res.FIFrom.Format(time.DateOnly), res.FITo.Format(time.DateOnly))
+	}
+	d.printf("\n")
+	d.stepsDone++
+	return nil
+}
+
+func (d *demo) financialInformation(ctx context.Context, c *client.Client) error {
+	d.step(5, "Fetch the financial information and sum it up", "GET /aa/fi")
+	if d.fiID == "" {
+		d.skip("pass --fi-id of a financial-information request you made")
+		return nil
+	}
+	d.printf("    fi_verification_id %s\n", d.fiID)
+	fi, err := c.WaitFinancialInformation(ctx, client.ByVerificationID(d.fiID), d.poll())
+	if err != nil {
+		return err
+	}
+	providers := len(fi.FIData)
+	type accountSum struct {
+		masked, kind, balance string
+		txns                  int
+	}
+	var accounts []accountSum
+	delivered := 0
+	for acc := range fi.Accounts() {
+		s := accountSum{masked: acc.MaskedAccNumber, kind: string(acc.Status)}
+		if b, ok, err := acc.Balance(); err == nil && ok {
+			s.balance = b.Currency + " " + b.Current.StringFixed(2)
+			delivered++
+		}
+		if acc.Deposit != nil && acc.Deposit.Summary != nil && acc.Deposit.Summary.Type != nil {
+			s.kind = string(*acc.Deposit.Summary.Type)
+		}
+		if acc.Deposit != nil && acc.Deposit.Transactions != nil {
+			s.txns = len(acc.Deposit.Transactions.Transaction)
+		}
+		accounts = append(accounts, s)
+	}
+	var credits, debits decimal.Decimal
+	nCredits, nDebits := 0, 0
+	for tx, err := range fi.Transactions() {
+		if err != nil {
+			return err
+		}
+		if tx.Type == client.Credit {
+			credits = credits.Add(tx.Amount)
+			nCredits++
+		} else {
+			debits = debits.Add(tx.Amount)
+			nDebits++
+		}
+	}
+	d.printf("    → %s: %d providers, %d accounts (%d delivered), %d transactions\n",
+		*fi.Status, providers, len(accounts), delivered, nCredits+nDebits)
+	for _, a := range accounts {
+		line := fmt.Sprintf("      %-12s %-9s", a.masked, a.kind)
+		if a.balance != "" {
+			line += fmt.Sprintf(" balance %-16s %5d transactions", a.balance, a.txns)
+		}
+		d.printf("%s\n", strings.TrimRight(line, " "))
+	}
+	d.printf("      credits %5d  INR %s\n", nCredits, credits.StringFixed(2))
+	d.printf("      debits  %5d  INR %s\n", nDebits, debits.StringFixed(2))
+	d.printf("      net            INR %s\n", credits.Sub(debits).StringFixed(2))
+	d.stepsDone++
+	return nil
+}
+
+func (d *demo) summary() {
+	d.printf("\n%d of 5 steps done", d.stepsDone)
+	if d.stepsSkipped > 0 {
+		d.printf(", %d skipped", d.stepsSkipped)
+	}
+	if d.stepsFailed > 0 {
+		d.printf(", %d failed", d.stepsFailed)
+	}
+	d.printf(" in %s.", time.Since(d.started).Round(10*time.Millisecond))
+	violations, drift := d.vt.Violations(), d.vt.DriftFindings()
+	switch {
+	case len(violations) == 0 && len(drift) == 0:
+		d.printf(" Every request and response matched openapi/verification.yaml.\n")
+	default:
+		d.printf(" %d exchanges broke openapi/verification.yaml and %d fields drifted from it:\n", len(violations), len(drift))
+		for _, v := range violations {
+			d.printf("  - %s\n", v)
+		}
+		for _, f := range drift {
+			d.printf("  - %s\n", f)
+		}
+	}
+	if d.usingMock {
+		st := d.mockSrv.Stats()
+		d.printf("The mock answered %d requests and checked each answer against the spec before sending it.\n", st.Requests)
+		d.printf("Next: `cfverify --help`, `cfverify mock` for a local sandbox, `make test`.\n")
+	}
+}
+
+func refText(id *client.ReferenceID) string {
+	if id == nil {
+		return "-"
+	}
+	return id.String()
+}

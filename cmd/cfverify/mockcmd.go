@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+
+	"github.com/cfverify/cfverify/mock"
+)
+
+// faultsFlag collects repeated --fault flags.
+type faultsFlag []mock.Fault
+
+func (f *faultsFlag) String() string { return "" }
+func (f *faultsFlag) Set(s string) error {
+	fault, err := mock.ParseFault(s)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, fault)
+	return nil
+}
+
+var mockCmd = &command{
+	name:    "mock",
+	args:    "[--addr 127.0.0.1:8080] [--fixture FILE] [--fault SPEC]... [--seed N] [--polls N]",
+	summary: "serve a local mock of the API (state, scenarios by id prefix, faults) until interrupted",
+	example: "  cfverify mock --addr 127.0.0.1:8080 --fault kind=status,status=503,op=fi,rate=0.2 --seed 7\n" +
+		"  curl -H 'x-client-id: cf_test_client' -H 'x-client-secret: cf_test_secret' -H 'x-api-version: 2024-12-01' \\\n" +
+		"    'http://127.0.0.1:8080/verification/digilocker?verification_id=expired_kyc-1'",
+	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+		addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port` (loopback unless you say otherwise)")
+		seed := fs.Uint64("seed", 1, "seed of the generated data and of faults by rate")
+		polls := fs.Int("polls", 2, "polls each status but the last is answered for")
+		stage := fs.Duration("stage-duration", 0, "or move statuses on after this long (0: polls only)")
+		fixture := fs.String("fixture", "", "a JSON `FILE` of scenarios, an id table and faults")
+		var faults faultsFlag
+		fs.Var(&faults, "fault", "a fault `SPEC` such as kind=status,status=502,html=true,op=fi,rate=0.2 (repeatable)")
+		strict := fs.Bool("strict", false, "only ids from the fixture or /_mock/create exist; others answer 404")
+		noCheck := fs.Bool("no-self-check", false, "send responses without checking them against the spec first")
+		clientID := fs.String("client-id", mock.DefaultClientID, "the client id requests must carry")
+		secret := fs.String("client-secret", mock.DefaultClientSecret, "the client secret requests must carry")
+		return func(ctx context.Context) error {
+			opts := []mock.Option{
+				mock.WithAddr(*addr), mock.WithSeed(*seed), mock.WithPolls(*polls), mock.WithStageDuration(*stage),
+				mock.WithStrictIDs(*strict), mock.WithSelfCheck(!*noCheck), mock.WithCredentials(*clientID, *secret),
+				mock.WithFaults(faults...), mock.WithLogger(e.logger()),
+			}
+			if *fixture != "" {
+				opts = append(opts, mock.WithFixtureFile(*fixture))
+			}
+			if host, _, err := net.SplitHostPort(*addr); err == nil {
+				if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+					fmt.Fprintf(e.stderr, "cfverify mock: warning: %s is not a loopback address; the mock is reachable from other machines\n", *addr)
+				}
+			}
+			srv, err := mock.New(opts...)
+			var netErr *net.OpError
+			switch {
+			case errors.As(err, &netErr):
+				return fmt.Errorf("cfverify mock: %w", err)
+			case err != nil:
+				return usagef(e.cmd.name, "%v", err)
+			}
+			fmt.Fprintf(e.stdout, "cfverify mock: serving the Cashfree Verification API at %s\n", srv.URL())
+			fmt.Fprintf(e.stdout, "  credentials: x-client-id %s, x-client-secret %s; any bearer token for user details\n", *clientID, *secret)
+			fmt.Fprintf(e.stdout, "  scenarios by id prefix (expired_, denied_, partial_, slow_, flaky_, …: see go doc github.com/cfverify/cfverify/mock)\n")
+			fmt.Fprintf(e.stdout, "  stats: GET %s/_mock/stats; reset: POST %s/_mock/reset; Ctrl-C stops\n", srv.RootURL(), srv.RootURL())
+			<-ctx.Done()
+			srv.Close()
+			st := srv.Stats()
+			fmt.Fprintf(e.stdout, "cfverify mock: stopped after %d requests: %d responses checked against the spec, %d violations, %d faults injected\n",
+				st.Requests, st.Checked, st.Violations, st.FaultsInjected())
+			return nil
+		}
+	},
+}

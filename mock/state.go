@@ -1,0 +1,102 @@
+package mock
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cfverify/cfverify/client/api"
+)
+
+// Resource names the things the mock keeps state for.
+type Resource string
+
+// The resources, one per status operation, plus data-availability requests.
+const (
+	ResourceDigiLocker       Resource = "digilocker"
+	ResourceConsent          Resource = "consent"
+	ResourceFI               Resource = "fi"
+	ResourceDataAvailability Resource = "data-availability"
+)
+
+var resources = []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI, ResourceDataAvailability}
+
+// record is one verification, consent, financial-information request or
+// data-availability request the mock has seen.
+type record struct {
+	res      Resource
+	id       string
+	ref      int64
+	scenario Scenario
+	names    []string // the scenario names it was made of
+	created  time.Time
+	polls    int // GETs answered so far
+
+	fi *api.FinancialInformation // the delivered data, made once (FI only)
+}
+
+// store holds the records; its mutex guards them all.
+type store struct {
+	mu    sync.Mutex
+	byID  map[Resource]map[string]*record
+	byRef map[Resource]map[int64]*record
+}
+
+func newStore() *store {
+	s := &store{}
+	s.reset()
+	return s
+}
+
+func (s *store) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byID = map[Resource]map[string]*record{}
+	s.byRef = map[Resource]map[int64]*record{}
+	for _, r := range resources {
+		s.byID[r] = map[string]*record{}
+		s.byRef[r] = map[int64]*record{}
+	}
+}
+
+// refFor picks the reference id of a new record: derived from the id and
+// the seed (so the same id gets the same reference on every run), a
+// seven-digit number like the vendor's, moved on if taken. Call with s.mu held.
+func (s *store) refFor(seed uint64, res Resource, id string) int64 {
+	ref := int64(1_000_000 + hashID(seed, string(res), id)%9_000_000)
+	for s.byRef[res][ref] != nil {
+		ref++
+		if ref > 9_999_999 {
+			ref = 1_000_000
+		}
+	}
+	return ref
+}
+
+// stage returns how far along its status path a record is: each status but
+// the last lasts polls GETs (when polls > 0) or d (when d > 0), whichever
+// ends first. polls counts the GET being answered.
+func stage(polls, pollsPerStage int, elapsed, d time.Duration, stages int, instant bool) int {
+	if stages <= 1 {
+		return 0
+	}
+	if instant {
+		return stages - 1
+	}
+	st := 0
+	if pollsPerStage > 0 && polls > 0 {
+		st = (polls - 1) / pollsPerStage
+	}
+	if d > 0 {
+		st = max(st, int(elapsed/d))
+	}
+	return min(st, stages-1)
+}
+
+// errExists is returned by Create for an id the mock already has.
+type errExists struct {
+	res Resource
+	id  string
+}
+
+func (e errExists) Error() string { return fmt.Sprintf("mock: %s %q already exists", e.res, e.id) }
