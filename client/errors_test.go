@@ -109,14 +109,14 @@ func TestClient_undecodable2xx_isDecodeError(t *testing.T) {
 		contentType string
 		body        string
 	}{
-		"html":             {"text/html", "<html>captive portal</html>"},
-		"empty":            {"application/json", ""},
-		"truncated":        {"application/json", `{"status":"PENDING","reference_id":12`},
-		"null":             {"application/json", "null"},
-		"array":            {"application/json", "[]"},
-		"wrong field type": {"application/json", `{"status":"PENDING","consent_ref_id":{"a":1}}`},
-		"bad time":         {"application/json", `{"status":"SUCCESS","consent_expiry":"31-12-2024"}`},
-		"sniffed text":     {"", "not json"},
+		"html":              {"text/html", "<html>captive portal</html>"},
+		"empty":             {"application/json", ""},
+		"truncated":         {"application/json", `{"status":"PENDING","reference_id":12`},
+		"null":              {"application/json", "null"},
+		"array":             {"application/json", "[]"},
+		"wrong field type":  {"application/json", `{"status":"PENDING","consent_ref_id":{"a":1}}`},
+		"time not a string": {"application/json", `{"status":"SUCCESS","consent_expiry":{"d":"31-12-2024"}}`},
+		"sniffed text":      {"", "not json"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -231,4 +231,21 @@ func TestClient_responseSizeCap_bodyAtLimitIsFine(t *testing.T) {
 	c := newClient(t, srv, client.WithMaxResponseBytes(int64(len(body))))
 	_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("x"))
 	require.NoError(t, err)
+}
+
+// A date or timestamp in a layout nobody documented must not cost the whole
+// answer: it decodes, keeps its text, and only parsing it reports the problem.
+func TestClient_oddTimestamp_decodesAndReportsOnParse(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeJSON(w, 200, `{"status":"SUCCESS","consent_expiry":"31-12-2024","data_life_expiry":""}`)
+	})
+	c := newClient(t, srv)
+	res, err := c.ConsentStatus(t.Context(), client.ByVerificationID("x"))
+	require.NoError(t, err)
+	require.NotNil(t, res.ConsentExpiry)
+	assert.Equal(t, "31-12-2024", res.ConsentExpiry.String())
+	_, err = res.ConsentExpiry.Time()
+	assert.Error(t, err, "not RFC 3339")
+	assert.True(t, res.DataLifeExpiry.IsZero())
 }

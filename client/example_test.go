@@ -200,7 +200,11 @@ func ExampleClient_ConsentStatus() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*st.Status, *st.ConsentMode, st.ConsentExpiry.Format(time.DateOnly))
+	expiry, err := st.ConsentExpiry.Time() // keeps the offset the server sent
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*st.Status, *st.ConsentMode, expiry.Format(time.DateOnly))
 	// Output:
 	// SUCCESS STORE 2024-12-31
 }

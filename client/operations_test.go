@@ -1,6 +1,8 @@
 package client_test
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"net/http"
@@ -196,7 +198,10 @@ func TestClient_ConsentStatus_decodesTimesWithOffsets(t *testing.T) {
 	st, err := c.ConsentStatus(t.Context(), client.ByReferenceID(67890))
 	require.NoError(t, err)
 	assert.Equal(t, client.ConsentSuccess, *st.Status)
-	assert.Equal(t, "2024-12-31T23:59:59Z", st.ConsentExpiry.Format("2006-01-02T15:04:05Z07:00"))
+	assert.Equal(t, "2024-12-31T23:59:59Z", st.ConsentExpiry.String())
+	expiry, err := st.ConsentExpiry.Time()
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC), expiry)
 	assert.Equal(t, "2024-01-07", st.DataLifeExpiry.String())
 	assert.Contains(t, st.ConsentType, client.ConsentType("TRANSACTION"))
 	ref, _ := st.ConsentRefID.Int64()

@@ -143,7 +143,7 @@ func TestClient_debugLogs_leakNothing(t *testing.T) {
 		case r.URL.Query().Get("verification_id") == "decode":
 			writeJSON(w, 200, `{"status":"PENDING","reference_id":"`+testName+`","user_details":{"dob":1960}}`)
 		case r.URL.Query().Get("fi_verification_id") == "decode":
-			writeJSON(w, 200, `{"status":"SUCCESS","fi_from":"`+testName+` 1960-08-15"}`)
+			writeJSON(w, 200, `{"status":"SUCCESS","fi_from":{"who":"`+testName+` 1960-08-15"}}`)
 		case n%3 == 1:
 			writeJSON(w, 503, errorBody("internal_error", "upstream", personal))
 		case n%3 == 2:

@@ -167,11 +167,15 @@ func parseTransaction(acc StatementAccount, raw api.Transaction) (StatementTrans
 	if tx.Balance, err = ParseAmount(deref(raw.CurrentBalance)); err != nil {
 		return tx, fmt.Errorf("current_balance: %w", err)
 	}
-	if raw.TransactionTimestamp != nil {
-		tx.Timestamp = *raw.TransactionTimestamp
+	if raw.TransactionTimestamp != nil && !raw.TransactionTimestamp.IsZero() {
+		if tx.Timestamp, err = raw.TransactionTimestamp.Time(); err != nil {
+			return tx, fmt.Errorf("transaction_timestamp: %w", err)
+		}
 	}
-	if raw.ValueDate != nil {
-		tx.ValueDate = raw.ValueDate.Time
+	if raw.ValueDate != nil && !raw.ValueDate.IsZero() {
+		if tx.ValueDate, err = raw.ValueDate.Time(); err != nil {
+			return tx, fmt.Errorf("value_date: %w", err)
+		}
 	}
 	return tx, nil
 }
@@ -189,8 +193,10 @@ func (a StatementAccount) Balance() (b Balance, ok bool, err error) {
 	}
 	b.Current = current.Decimal
 	b.Currency = deref(s.Currency)
-	if s.BalanceDateTime != nil {
-		b.At = *s.BalanceDateTime
+	if s.BalanceDateTime != nil && !s.BalanceDateTime.IsZero() {
+		if b.At, err = s.BalanceDateTime.Time(); err != nil {
+			return Balance{}, true, fmt.Errorf("cfverify: account %s balance_date_time: %w", a.MaskedAccNumber, err)
+		}
 	}
 	if b.ODLimit, err = ParseAmount(deref(s.CurrentODLimit)); err != nil {
 		return Balance{}, true, fmt.Errorf("cfverify: account %s current_od_limit: %w", a.MaskedAccNumber, err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/cfverify/cfverify/openapi/wire"
 
 	"github.com/cfverify/cfverify/client/api"
 )
@@ -88,8 +88,8 @@ func GenerateFI(o FIOptions) *api.FinancialInformation {
 		FIVerificationID:      ptr(o.FIVerificationID),
 		ConsentVerificationID: ptr(o.ConsentVerificationID),
 		FIRefID:               refID(o.FIRefID),
-		FIFrom:                ptr(o.From.UTC()),
-		FITo:                  ptr(o.To.UTC()),
+		FIFrom:                ptr(wire.NewTimestamp(o.From.UTC())),
+		FITo:                  ptr(wire.NewTimestamp(o.To.UTC())),
 		Status:                ptr(o.Status),
 		FIData:                []api.FIPData{},
 	}
@@ -244,7 +244,7 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FI
 			Holder: &api.AccountHolder{
 				Address:        ptr("Flat " + strconv.Itoa(1+g.rng.IntN(900)) + ", Test Residency, " + strconv.Itoa(1+g.rng.IntN(40)) + " Sample Road, " + city.name + " - " + city.pin),
 				CkycCompliance: ptr("true"),
-				DOB:            &openapi_types.Date{Time: dob},
+				DOB:            ptr(wire.NewDate(dob)),
 				Email:          ptr(strings.ToLower(first) + "." + strings.ToLower(last) + "@example.com"),
 				Landline:       ptr(""),
 				Mobile:         ptr("99999" + g.digits(5)),
@@ -257,21 +257,21 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FI
 			CurrentBalance:  ptr(formatPaise(closing)),
 			Currency:        ptr("INR"),
 			Branch:          ptr(city.name + " Main"),
-			BalanceDateTime: ptr(g.to),
+			BalanceDateTime: ptr(wire.NewTimestamp(g.to)),
 			CurrentODLimit:  ptr("0"),
 			DrawingLimit:    ptr("0"),
 			ExchangeRate:    ptr(" "),
 			Facility:        ptr("OD"),
 			IFSCCode:        ptr(ifsc),
 			MICRCode:        ptr(g.digits(9)),
-			OpeningDate:     &openapi_types.Date{Time: opened},
+			OpeningDate:     ptr(wire.NewDate(opened)),
 			Status:          ptr(api.AccountSummaryStatusACTIVE),
 			Type:            ptr(accType),
 			Pending:         &api.PendingAmount{TransactionType: ptr(api.TransactionTypeDEBIT), Amount: ptr("0")},
 		},
 		Transactions: &api.AccountTransactions{
-			StartDate:   &openapi_types.Date{Time: dateOf(g.from)},
-			EndDate:     &openapi_types.Date{Time: dateOf(g.to)},
+			StartDate:   ptr(wire.NewDate(dateOf(g.from))),
+			EndDate:     ptr(wire.NewDate(dateOf(g.to))),
 			Transaction: txns,
 		},
 	}}
@@ -287,8 +287,8 @@ func dateOf(t time.Time) time.Time {
 type txnValues struct {
 	amount, balance, mode, narration, reference, txnID string
 	typ                                                api.TransactionType
-	ts                                                 time.Time
-	valueDate                                          openapi_types.Date
+	ts                                                 wire.Timestamp
+	valueDate                                          wire.Date
 }
 
 // transactions makes n transactions from an opening balance (in paise) and
@@ -307,7 +307,6 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 		v := &vals[i]
 		ts := from.Add(time.Duration(i)*step + time.Duration(g.rng.Int64N(int64(max(step, 1)))))
 		ts = ts.Truncate(time.Second)
-		v.ts = ts
 
 		credit, mode, amount := g.kind()
 		if !credit && amount > balance {
@@ -333,13 +332,17 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 		e4 := len(buf)
 		buf = append(buf, idPrefix...)
 		buf = appendPadded(buf, int64(i+1), 8)
-		all := string(buf)
-		v.amount, v.balance, v.narration, v.reference, v.txnID = all[:e1], all[e1:e2], all[e2:e3], all[e3:e4], all[e4:]
+		e5 := len(buf)
+		buf = ts.AppendFormat(buf, time.RFC3339)
+		e6 := len(buf)
 		vd := dateOf(ts)
 		if mode == "NEFT" && ts.Hour() >= 18 {
 			vd = vd.AddDate(0, 0, 1) // settles the next day
 		}
-		v.valueDate = openapi_types.Date{Time: vd}
+		buf = vd.AppendFormat(buf, time.DateOnly)
+		all := string(buf)
+		v.amount, v.balance, v.narration, v.reference, v.txnID = all[:e1], all[e1:e2], all[e2:e3], all[e3:e4], all[e4:e5]
+		v.ts, v.valueDate = wire.TimestampOf(all[e5:e6]), wire.DateOf(all[e6:])
 
 		txns[i] = api.Transaction{
 			Amount: &v.amount, CurrentBalance: &v.balance, Mode: &v.mode, Narration: &v.narration,

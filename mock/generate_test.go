@@ -66,12 +66,14 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 				types[*tx.Type]++
 				require.False(t, ids[*tx.TxnID], "txn ids are unique")
 				ids[*tx.TxnID] = true
-				ts := *tx.TransactionTimestamp
+				ts, err := tx.TransactionTimestamp.Time()
+				require.NoError(t, err)
 				require.True(t, ts.After(prevTS), "in order")
 				require.False(t, ts.Before(from) || ts.After(to))
 				_, offset := ts.Zone()
 				require.Equal(t, 5*3600+30*60, offset, "+05:30")
-				vd := tx.ValueDate.Time
+				vd, err := tx.ValueDate.Time()
+				require.NoError(t, err)
 				day := time.Date(ts.Year(), ts.Month(), ts.Day(), 0, 0, 0, 0, time.UTC)
 				require.False(t, vd.Before(day), "value date on or after the day")
 				require.NotEmpty(t, *tx.Narration)

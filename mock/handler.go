@@ -19,7 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/cfverify/cfverify/openapi/wire"
 
 	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/openapi"
@@ -832,15 +832,15 @@ func consentBody(seed uint64, rec *record, at func(int) int) api.ConsentStatus {
 		ConsentRedirectURL:    ptr("https://example.com/cfverify-mock/aa/consent/" + strconv.FormatInt(rec.ref, 10)),
 		Status:                &st,
 		CustomerIdentifiers:   []api.CustomerIdentifier{{Type: ptr("MOBILE"), Value: ptr(p.mobile)}},
-		ConsentStart:          ptr(start),
-		ConsentExpiry:         ptr(start.AddDate(1, 0, 0)),
-		FIFrom:                ptr(start.AddDate(-1, 0, 0)),
-		FITo:                  ptr(start),
+		ConsentStart:          ptr(wire.NewTimestamp(start)),
+		ConsentExpiry:         ptr(wire.NewTimestamp(start.AddDate(1, 0, 0))),
+		FIFrom:                ptr(wire.NewTimestamp(start.AddDate(-1, 0, 0))),
+		FITo:                  ptr(wire.NewTimestamp(start)),
 		RedirectURL:           ptr("https://example.com/cfverify-mock/return"),
 		ConsentMode:           ptr(api.ConsentModeSTORE),
 		ConsentType:           []api.ConsentType{api.ConsentTypePROFILE, api.ConsentTypeSUMMARY, api.ConsentTypeTRANSACTION},
 		FITypes:               []api.FIType{api.FITypeDEPOSIT},
-		DataLifeExpiry:        &openapi_types.Date{Time: start.AddDate(0, 0, 7)},
+		DataLifeExpiry:        ptr(wire.NewDate(start.AddDate(0, 0, 7))),
 		Filter: []api.ConsentFilter{{
 			Type: ptr("TRANSACTION_AMOUNT"), Operator: ptr(api.FilterOperatorLESSTHAN), Value: ptr("200000"),
 		}},

@@ -13,11 +13,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/cfverify/cfverify/openapi/wire"
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AccountHolderNominee.
@@ -489,7 +487,7 @@ type AccountHolder struct {
 	CkycCompliance *string `json:"ckyc_compliance,omitempty"`
 
 	// DOB Date of birth.
-	DOB *openapi_types.Date `json:"dob,omitempty"`
+	DOB *wire.Date `json:"dob,omitempty"`
 
 	// Email Email address.
 	Email *string `json:"email,omitempty"`
@@ -533,7 +531,7 @@ type AccountProfile struct {
 // AccountSummary Balances and account facts. Amounts are decimal strings.
 type AccountSummary struct {
 	// BalanceDateTime When the balance was read.
-	BalanceDateTime *time.Time `json:"balance_date_time,omitempty"`
+	BalanceDateTime *wire.Timestamp `json:"balance_date_time,omitempty"`
 
 	// Branch Branch.
 	Branch *string `json:"branch,omitempty"`
@@ -567,7 +565,7 @@ type AccountSummary struct {
 	MICRCode *string `json:"micr_code,omitempty"`
 
 	// OpeningDate When the account was opened.
-	OpeningDate *openapi_types.Date `json:"opening_date,omitempty"`
+	OpeningDate *wire.Date `json:"opening_date,omitempty"`
 
 	// Pending Money not yet settled.
 	Pending *PendingAmount `json:"pending,omitempty"`
@@ -588,11 +586,11 @@ type AccountSummaryType string
 // AccountTransactions defines model for AccountTransactions.
 type AccountTransactions struct {
 	// EndDate Last day covered.
-	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EndDate *wire.Date `json:"end_date,omitempty"`
 
 	// StartDate First day covered.
-	StartDate   *openapi_types.Date `json:"start_date,omitempty"`
-	Transaction []Transaction       `json:"transaction"`
+	StartDate   *wire.Date    `json:"start_date,omitempty"`
+	Transaction []Transaction `json:"transaction"`
 }
 
 // AddressMetadata A postal address. Personal data.
@@ -700,7 +698,7 @@ type ConsentMode string
 // ConsentStatus The status of an Account Aggregator consent request.
 type ConsentStatus struct {
 	// ConsentExpiry When the consent ends.
-	ConsentExpiry *time.Time `json:"consent_expiry,omitempty"`
+	ConsentExpiry *wire.Timestamp `json:"consent_expiry,omitempty"`
 
 	// ConsentMode What the data is for: `VIEW`, viewing; `STORE`, storing; `QUERY`,
 	// searches and decisions; `STREAM`, streaming.
@@ -717,21 +715,21 @@ type ConsentStatus struct {
 	ConsentRefID *ReferenceID `json:"consent_ref_id,omitempty"`
 
 	// ConsentStart When the consent becomes valid.
-	ConsentStart *time.Time    `json:"consent_start,omitempty"`
-	ConsentType  []ConsentType `json:"consent_type"`
+	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
+	ConsentType  []ConsentType   `json:"consent_type"`
 
 	// ConsentVerificationID Your id of the consent request.
 	ConsentVerificationID *string              `json:"consent_verification_id,omitempty"`
 	CustomerIdentifiers   []CustomerIdentifier `json:"customer_identifiers"`
 
 	// DataLifeExpiry Until when the fetched data may be kept.
-	DataLifeExpiry *openapi_types.Date `json:"data_life_expiry,omitempty"`
+	DataLifeExpiry *wire.Date `json:"data_life_expiry,omitempty"`
 
 	// FIFrom Start of the period of financial information asked for.
-	FIFrom *time.Time `json:"fi_from,omitempty"`
+	FIFrom *wire.Timestamp `json:"fi_from,omitempty"`
 
 	// FITo End of the period of financial information asked for.
-	FITo    *time.Time      `json:"fi_to,omitempty"`
+	FITo    *wire.Timestamp `json:"fi_to,omitempty"`
 	FITypes []FIType        `json:"fi_types"`
 	Filter  []ConsentFilter `json:"filter"`
 
@@ -998,7 +996,7 @@ type FinancialInformation struct {
 	FIData                []FIPData `json:"fi_data"`
 
 	// FIFrom Start of the period covered.
-	FIFrom *time.Time `json:"fi_from,omitempty"`
+	FIFrom *wire.Timestamp `json:"fi_from,omitempty"`
 
 	// FIRefID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
@@ -1008,7 +1006,7 @@ type FinancialInformation struct {
 	FIRefID *ReferenceID `json:"fi_ref_id,omitempty"`
 
 	// FITo End of the period covered.
-	FITo *time.Time `json:"fi_to,omitempty"`
+	FITo *wire.Timestamp `json:"fi_to,omitempty"`
 
 	// FIVerificationID Your id of the financial information request.
 	FIVerificationID *string `json:"fi_verification_id,omitempty"`
@@ -1274,7 +1272,7 @@ type Transaction struct {
 	Reference *string `json:"reference,omitempty"`
 
 	// TransactionTimestamp When it happened, with its offset.
-	TransactionTimestamp *time.Time `json:"transaction_timestamp,omitempty"`
+	TransactionTimestamp *wire.Timestamp `json:"transaction_timestamp,omitempty"`
 
 	// TxnID The bank's transaction id.
 	TxnID *string `json:"txn_id,omitempty"`
@@ -1283,7 +1281,7 @@ type Transaction struct {
 	Type *TransactionType `json:"type,omitempty"`
 
 	// ValueDate The value date.
-	ValueDate *openapi_types.Date `json:"value_date,omitempty"`
+	ValueDate *wire.Date `json:"value_date,omitempty"`
 }
 
 // TransactionType Direction of money.

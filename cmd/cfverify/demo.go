@@ -268,7 +268,11 @@ func (d *demo) consent(ctx context.Context, c *client.Client) error {
 		d.printf(", %s", strings.Join(types, ", "))
 	}
 	if res.FIFrom != nil && res.FITo != nil {
-		d.printf(", data from %s to %s", res.FIFrom.Format(time.DateOnly), res.FITo.Format(time.DateOnly))
+		from, errFrom := res.FIFrom.Time()
+		to, errTo := res.FITo.Time()
+		if errFrom == nil && errTo == nil {
+			d.printf(", data from %s to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
+		}
 	}
 	d.printf("\n")
 	d.stepsDone++

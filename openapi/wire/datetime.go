@@ -106,7 +106,8 @@ func jsonText(data []byte, what string) (string, error) {
 		return "", nil
 	}
 	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
-		return "", fmt.Errorf("%s must be a JSON string, got %.20s", what, data)
+		// The value is not quoted back: it may be personal data.
+		return "", fmt.Errorf("%s must be a JSON string or null", what)
 	}
 	inner := data[1 : len(data)-1]
 	if bytes.IndexByte(inner, '\\') < 0 {

@@ -6,7 +6,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"math/big"
 	"strconv"
 	"strings"
@@ -72,7 +72,8 @@ func (id *IntOrString) UnmarshalJSON(data []byte) error {
 		return nil
 	default:
 		if _, ok := integralNumber(string(data)); !ok {
-			return fmt.Errorf("reference id %s is neither a 64-bit integer nor a string", data)
+			// The value is not quoted back: it may be personal data.
+			return errors.New("reference id is neither a 64-bit integer nor a string")
 		}
 		*id = IntOrString{raw: string(data)}
 		return nil
