@@ -235,3 +235,12 @@ func asValidationError(err error) *ValidationError {
 type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// CloseIdleConnections closes the idle connections of the wrapped transport,
+// when it has any, so that http.Client.CloseIdleConnections reaches through
+// the validating layer.
+func (t *ValidatingTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

@@ -415,3 +415,20 @@ func TestValidatingTransport_withAnotherValidator(t *testing.T) {
 	assert.True(t, seen)
 	assert.NoError(t, vt.Err())
 }
+
+type idleCounter struct {
+	http.RoundTripper
+	closed int
+}
+
+func (c *idleCounter) CloseIdleConnections() { c.closed++ }
+
+func TestValidatingTransport_closeIdleConnectionsReachesTheBase(t *testing.T) {
+	t.Parallel()
+	base := &idleCounter{RoundTripper: http.DefaultTransport}
+	hc := &http.Client{Transport: NewValidatingTransport(base)}
+	hc.CloseIdleConnections()
+	assert.Equal(t, 1, base.closed)
+	// A base without the method is fine too.
+	NewValidatingTransport(roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })).CloseIdleConnections()
+}
