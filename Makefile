@@ -6,6 +6,9 @@
 #   make lint             go vet and staticcheck
 #   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests
 #   make fuzz-short       each fuzz target for a few seconds (FUZZTIME)
+#   make live             the live contract test against the API your environment names
+#   make live-mock        the same test against a standalone `cfverify mock`
+#   make record           refresh recorded fixtures from live answers (PII masked)
 #   make lint-spec        Redocly lint of the spec (recommended ruleset)
 #   make ts-check         TypeScript types from the spec, compiled with tsc
 #   make breaking         oasdiff: breaking changes against the released baseline
@@ -18,7 +21,7 @@ OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint contract fuzz-short lint-spec ts-check breaking downstream spec-checks demo mock
+.PHONY: test generate check-generated lint contract live live-mock record fuzz-short lint-spec ts-check breaking downstream spec-checks demo mock
 
 test:
 	$(GO) test -count=1 ./...
@@ -31,6 +34,19 @@ mock:
 
 contract:
 	$(GO) test -count=1 -v ./contract_test/...
+
+# Needs CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET (and CASHFREE_BASE_URL or
+# CASHFREE_ENV, CASHFREE_ACCESS_TOKEN, CFVERIFY_LIVE_*); skips with one line
+# saying what to set when they are missing. README: "Contract checks in your CI".
+live:
+	$(GO) test -count=1 -run '^TestLive$$' -v ./contract_test
+
+live-mock:
+	bash scripts/live-against-mock.sh
+
+# Set CFVERIFY_MASK_KEY to keep stand-ins stable across recordings.
+record:
+	CFVERIFY_RECORD=1 $(GO) test -count=1 -run '^TestLive$$' -v ./contract_test
 
 # go test -fuzz takes one target at a time. New failing inputs are written
 # to <package>/testdata/fuzz/<target>/: commit them, they become test cases.

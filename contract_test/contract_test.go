@@ -52,7 +52,7 @@ func TestIndex_describesEveryFixture(t *testing.T) {
 		assert.True(t, strings.HasSuffix(name, ".json"), f.File)
 		require.NotEmpty(t, f.Sources, f.File)
 		for _, s := range f.Sources {
-			assert.Contains(t, []string{sourceSeed, sourceVendor, sourceEdge}, s, f.File)
+			assert.Contains(t, []string{sourceSeed, sourceVendor, sourceEdge, sourceRecorded}, s, f.File)
 		}
 		if slices.Contains(f.Sources, sourceVendor) {
 			require.NotNil(t, f.VendorExample, "%s: which vendor example?", f.File)
@@ -64,6 +64,10 @@ func TestIndex_describesEveryFixture(t *testing.T) {
 			require.NotEmpty(t, f.Seed, f.File)
 			assert.NotContains(t, seeds, f.Seed, "seed page %s is in two files", f.Seed)
 			seeds[f.Seed] = f.File
+		}
+		if slices.Contains(f.Sources, sourceRecorded) {
+			assert.NotEmpty(t, f.RecordedAt, "%s: a recorded fixture says when", f.File)
+			assert.NotEmpty(t, f.APIVersion, "%s: a recorded fixture says which API version", f.File)
 		}
 		if slices.Contains(f.Sources, sourceEdge) {
 			assert.NotEmpty(t, f.Note, "%s: an edge case says what it covers", f.File)

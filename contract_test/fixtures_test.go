@@ -36,6 +36,10 @@ type fixture struct {
 	ExampleName   string   `json:"example_name,omitempty"`   // its name there
 	Seed          string   `json:"seed,omitempty"`           // the seed page it comes from
 	Note          string   `json:"note,omitempty"`
+	// Recorded fixtures say when, with which API version and against what.
+	RecordedAt      string `json:"recorded_at,omitempty"`
+	APIVersion      string `json:"api_version,omitempty"`
+	RecordedAgainst string `json:"recorded_against,omitempty"`
 	// Drift is what openapi.Validator.Drift must report, as "kind path":
 	// the properties the spec does not describe. The round trip leaves out
 	// exactly these.

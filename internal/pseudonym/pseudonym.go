@@ -44,7 +44,7 @@ const (
 	sameShape       // every letter and digit replaced by one of its class
 	dateValue       // a valid date in the same layout
 	emailValue      // local part reshaped, domain example.com
-	freeText        // digit runs and email-like words inside prose
+	freeText        // prose: all but a leading channel word reshaped
 	dropValue       // replaced by a short marker (photos)
 )
 
@@ -192,15 +192,14 @@ func (m *Masker) email(s string) string {
 	return m.reshape(local) + "@example.com"
 }
 
-var (
-	longDigits = regexp.MustCompile(`[0-9]{6,}`)
-	emailLike  = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+`)
-)
+// channel matches the leading word of a narration that says how money moved
+// (UPI, NEFT, IMPS, ATM WDL, POS, …): it identifies nobody and is kept.
+var channel = regexp.MustCompile(`^[A-Z][A-Z ]{1,11}/`)
 
-// text masks what identifies a person inside prose such as a transaction
-// narration: runs of six or more digits (mobiles, accounts) and UPI ids or
-// emails; the rest, which says what the transaction was, stays.
+// text masks prose such as a transaction narration, where banks put names,
+// mobiles, UPI ids and account numbers: everything after the leading channel
+// word is reshaped, letters to letters and digits to digits.
 func (m *Masker) text(s string) string {
-	s = emailLike.ReplaceAllStringFunc(s, m.reshape)
-	return longDigits.ReplaceAllStringFunc(s, m.reshape)
+	prefix := channel.FindString(s)
+	return prefix + m.reshape(s[len(prefix):])
 }

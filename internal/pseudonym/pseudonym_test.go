@@ -50,6 +50,7 @@ func TestMaskJSON_preservesFormatsAndHidesValues(t *testing.T) {
 	assert.Regexp(t, `^[A-Z][a-z]{4} [A-Z][a-z]{4}$`, got["name"])
 	assert.NotContains(t, got["narration"], "9876543219")
 	assert.NotContains(t, got["narration"], "simpl@axisbank")
+	assert.NotContains(t, got["narration"], "Axis Bank", "names in prose are reshaped too")
 	assert.True(t, strings.HasPrefix(got["narration"].(string), "UPI/"), "what the transaction was stays")
 	assert.Equal(t, "129", got["amount"], "amounts are not personal")
 	assert.Equal(t, "DELIVERED", got["status"])
