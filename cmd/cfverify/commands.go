@@ -109,30 +109,8 @@ var digiLockerCmd = &command{
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		lookup := lookupFlags(fs, e, "verification-id", "reference-id", "DigiLocker verification")
 		wait := waitFlag(fs, e, "AUTHENTICATED, EXPIRED or CONSENT_DENIED")
-		return func(ctx context.Context) error {
-			l, err := lookup()
-			if err != nil {
-				return err
-			}
-			c, rec, err := e.newClient(true)
-			if err != nil {
-				return err
-			}
-			defer c.CloseIdleConnections()
-			ctx, cancel := e.deadline(ctx, *wait)
-			defer cancel()
-			var res *client.DigiLockerStatus
-			if *wait {
-				res, err = c.WaitDigiLocker(ctx, l, e.pollOptions())
-				e.endProgress()
-			} else {
-				res, err = c.DigiLockerStatus(ctx, l)
-			}
-			if err != nil {
-				return err
-			}
-			return e.printJSON(rec, res)
-		}
+		return statusRun(e, lookup, wait, (*client.Client).DigiLockerStatus, (*client.Client).WaitDigiLocker,
+			func(rec *recorder, res *client.DigiLockerStatus) error { return e.printJSON(rec, res) })
 	},
 }
 
@@ -144,30 +122,8 @@ var consentCmd = &command{
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		lookup := lookupFlags(fs, e, "consent-verification-id", "consent-ref-id", "consent request")
 		wait := waitFlag(fs, e, "SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED")
-		return func(ctx context.Context) error {
-			l, err := lookup()
-			if err != nil {
-				return err
-			}
-			c, rec, err := e.newClient(true)
-			if err != nil {
-				return err
-			}
-			defer c.CloseIdleConnections()
-			ctx, cancel := e.deadline(ctx, *wait)
-			defer cancel()
-			var res *client.ConsentStatus
-			if *wait {
-				res, err = c.WaitConsent(ctx, l, e.pollOptions())
-				e.endProgress()
-			} else {
-				res, err = c.ConsentStatus(ctx, l)
-			}
-			if err != nil {
-				return err
-			}
-			return e.printJSON(rec, res)
-		}
+		return statusRun(e, lookup, wait, (*client.Client).ConsentStatus, (*client.Client).WaitConsent,
+			func(rec *recorder, res *client.ConsentStatus) error { return e.printJSON(rec, res) })
 	},
 }
 
@@ -180,34 +136,47 @@ var fiCmd = &command{
 		lookup := lookupFlags(fs, e, "fi-verification-id", "fi-ref-id", "financial information request")
 		wait := waitFlag(fs, e, "SUCCESS with every account final, FAILED or EXPIRED")
 		asCSV := fs.Bool("csv", false, "print every transaction of every account as CSV instead of JSON")
-		return func(ctx context.Context) error {
-			l, err := lookup()
-			if err != nil {
-				return err
-			}
-			c, rec, err := e.newClient(true)
-			if err != nil {
-				return err
-			}
-			defer c.CloseIdleConnections()
-			ctx, cancel := e.deadline(ctx, *wait)
-			defer cancel()
-			var res *client.FinancialInformation
-			if *wait {
-				res, err = c.WaitFinancialInformation(ctx, l, e.pollOptions())
-				e.endProgress()
-			} else {
-				res, err = c.FinancialInformation(ctx, l)
-			}
-			if err != nil {
-				return err
-			}
-			if *asCSV {
-				return writeCSV(e.stdout, res)
-			}
-			return e.printJSON(rec, res)
-		}
+		return statusRun(e, lookup, wait, (*client.Client).FinancialInformation, (*client.Client).WaitFinancialInformation,
+			func(rec *recorder, res *client.FinancialInformation) error {
+				if *asCSV {
+					return writeCSV(e.stdout, res)
+				}
+				return e.printJSON(rec, res)
+			})
 	},
+}
+
+// statusRun is the body of the three status commands: look up once, or
+// poll until a terminal status with --wait, then print.
+func statusRun[T any](e *env, lookup func() (client.Lookup, error), wait *bool,
+	get func(*client.Client, context.Context, client.Lookup, ...client.CallOption) (*T, error),
+	waitFor func(*client.Client, context.Context, client.Lookup, client.PollOptions) (*T, error),
+	print func(*recorder, *T) error,
+) func(context.Context) error {
+	return func(ctx context.Context) error {
+		l, err := lookup()
+		if err != nil {
+			return err
+		}
+		c, rec, err := e.newClient(true)
+		if err != nil {
+			return err
+		}
+		defer c.CloseIdleConnections()
+		ctx, cancel := e.deadline(ctx, *wait)
+		defer cancel()
+		var res *T
+		if *wait {
+			res, err = waitFor(c, ctx, l, e.pollOptions())
+			e.endProgress()
+		} else {
+			res, err = get(c, ctx, l)
+		}
+		if err != nil {
+			return err
+		}
+		return print(rec, res)
+	}
 }
 
 // csvHeader names the columns of fi --csv.
