@@ -286,7 +286,9 @@ func decode(op operation, a *answer, out any) error {
 	case body[0] != '{':
 		err = errors.New("body is not a JSON object")
 	default:
-		err = json.Unmarshal(body, out)
+		if err = checkJSONText(body); err == nil {
+			err = json.Unmarshal(body, out)
+		}
 	}
 	if err != nil {
 		return &DecodeError{Operation: op.id, StatusCode: a.status, ContentType: a.contentType, Err: err}
