@@ -28,9 +28,21 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cfverify/cfverify/client"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak: goroutines left after the suite:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // full reports whether the full suite runs (CFVERIFY_RELIABILITY=full).
 func full() bool { return os.Getenv("CFVERIFY_RELIABILITY") == "full" }

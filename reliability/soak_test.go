@@ -47,6 +47,7 @@ var soakPolicy = client.RetryPolicy{MaxAttempts: 4, BaseDelay: 2 * time.Millisec
 const (
 	soakAttemptTimeout = time.Second
 	soakCallTimeout    = 8 * time.Second
+	soakTightTimeout   = 40 * time.Millisecond
 	// soakOverrun is how long after its deadline a call may still return:
 	// scheduling on a loaded machine, not work.
 	soakOverrun = 250 * time.Millisecond
@@ -128,7 +129,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 type soakCall struct {
 	op       string
 	get      bool
-	wantCode int // the expected API error status, 0 for a result
+	wantCode int  // the expected API error status, 0 for a result
+	tight    bool // called with soakTightTimeout
 	run      func(ctx context.Context, c *client.Client) (any, error)
 	check    func(res any) error // a result is correct
 }
@@ -261,6 +263,9 @@ type soakReport struct {
 	MaxOverrunMS     float64        `json:"max_ms_past_deadline"`
 	LongestCallMS    float64        `json:"longest_call_ms"`
 	CallTimeoutMS    float64        `json:"call_timeout_ms"`
+	TightCalls       int            `json:"tight_deadline_calls"`
+	TightDeadlineHit int            `json:"tight_deadline_reached"`
+	TightTimeoutMS   float64        `json:"tight_timeout_ms"`
 	GoroutinesBefore int            `json:"goroutines_before"`
 	GoroutinesLeft   int            `json:"goroutines_left"`
 	HeapBefore       string         `json:"heap_before"`
@@ -317,7 +322,13 @@ func TestSoak(t *testing.T) {
 					return
 				}
 				call := planCall(i)
-				ctx, cancel := context.WithTimeout(context.Background(), soakCallTimeout)
+				timeout := soakCallTimeout
+				if i%13 == 6 {
+					// A tight deadline, which latency, backoff and
+					// Retry-After often outlast: the call must end with it.
+					call.tight, timeout = true, soakTightTimeout
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), timeout)
 				deadline, _ := ctx.Deadline()
 				res, err := call.run(ctx, c)
 				returned := time.Now()
@@ -347,7 +358,7 @@ func TestSoak(t *testing.T) {
 
 	rep := soakReport{Calls: calls, Attempts: stats.Requests, FaultsInjected: stats.FaultsInjected(),
 		FaultsByKind: map[string]int{}, TypedErrors: map[string]int{}, GoroutinesBefore: goroutinesBefore,
-		CallTimeoutMS: float64(soakCallTimeout.Milliseconds())}
+		CallTimeoutMS: float64(soakCallTimeout.Milliseconds()), TightTimeoutMS: float64(soakTightTimeout.Milliseconds())}
 	for k, v := range stats.Faults {
 		rep.FaultsByKind[string(k)] = v
 	}
@@ -371,7 +382,13 @@ func TestSoak(t *testing.T) {
 		if o.err != nil && !strings.Contains(o.err.Error(), o.call.op) {
 			problems = append(problems, fmt.Sprintf("call %d: the error does not name %s: %v", i, o.call.op, o.err))
 		}
-		if o.err != nil && o.call.get && o.call.wantCode == 0 && o.wrong == nil {
+		if o.call.tight {
+			rep.TightCalls++
+			if errors.Is(o.err, context.DeadlineExceeded) {
+				rep.TightDeadlineHit++
+			}
+		}
+		if o.err != nil && o.call.get && o.call.wantCode == 0 && o.wrong == nil && !o.call.tight {
 			rep.GETsFailed++
 			// A GET on the happy path fails only when every attempt of its
 			// budget met a fault (or a Retry-After beyond MaxRetryAfter,
@@ -385,7 +402,9 @@ func TestSoak(t *testing.T) {
 			problems = append(problems, fmt.Sprintf("call %d: 409, the POST arrived twice: %v", i, o.err))
 		}
 		rep.MaxOverrunMS = max(rep.MaxOverrunMS, float64(o.overrun.Microseconds())/1000)
-		rep.LongestCallMS = max(rep.LongestCallMS, float64((soakCallTimeout + o.overrun).Milliseconds()))
+		if !o.call.tight {
+			rep.LongestCallMS = max(rep.LongestCallMS, float64((soakCallTimeout + o.overrun).Milliseconds()))
+		}
 	}
 	rep.Duplicates, rep.POSTsReceived = ledger.duplicates()
 
