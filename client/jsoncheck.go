@@ -26,23 +26,21 @@ func checkJSONText(body []byte) error {
 	if !utf8.Valid(body) {
 		return errors.New("body is not valid UTF-8")
 	}
-	var stack []nameSet
+	var sc nameScan
 	expectKey := false
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
 		case '{':
-			stack = append(stack, nameSet{})
+			sc.open(false)
 			expectKey = true
 		case '[':
-			stack = append(stack, nameSet{array: true})
+			sc.open(true)
 			expectKey = false
 		case '}', ']':
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
-			}
+			sc.close()
 			expectKey = false
 		case ',':
-			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
+			expectKey = sc.inObject()
 		case '"':
 			end, escaped := jsonStringEnd(body, i)
 			if end < 0 {
@@ -60,8 +58,8 @@ func checkJSONText(body []byte) error {
 				}
 				text = []byte(s)
 			}
-			if expectKey && len(stack) > 0 {
-				if !stack[len(stack)-1].add(text) {
+			if expectKey && sc.inObject() {
+				if !sc.add(text) {
 					return fmt.Errorf("an object has the member name %q more than once (names compare without case, as the decoder does)", truncate(string(text), 32))
 				}
 				expectKey = false
@@ -97,35 +95,58 @@ func jsonStringEnd(body []byte, start int) (int, bool) {
 	return -1, escaped
 }
 
-// nameSet holds the member names of one open object, folded for case.
-type nameSet struct {
-	array bool
-	names []string
-	set   map[string]struct{}
+// nameScan holds the open objects and arrays and the member names of the
+// open objects, in one slice shared by all of them, so that the scan
+// allocates only for objects with many members.
+type nameScan struct {
+	frames []nameFrame
+	names  [][]byte
 }
 
-// add records a name and reports false if the object had it already.
-func (s *nameSet) add(name []byte) bool {
-	key := foldName(name)
-	if s.set != nil {
-		if _, dup := s.set[key]; dup {
+type nameFrame struct {
+	array bool
+	start int                 // where this object's names start in names
+	set   map[string]struct{} // folded names, once the object has many
+}
+
+func (sc *nameScan) open(array bool) {
+	sc.frames = append(sc.frames, nameFrame{array: array, start: len(sc.names)})
+}
+
+func (sc *nameScan) close() {
+	if n := len(sc.frames); n > 0 {
+		sc.names = sc.names[:sc.frames[n-1].start]
+		sc.frames = sc.frames[:n-1]
+	}
+}
+
+func (sc *nameScan) inObject() bool {
+	return len(sc.frames) > 0 && !sc.frames[len(sc.frames)-1].array
+}
+
+// add records a name of the innermost object and reports false if the
+// object had it already, compared as encoding/json compares names.
+func (sc *nameScan) add(name []byte) bool {
+	f := &sc.frames[len(sc.frames)-1]
+	if f.set != nil {
+		key := foldName(name)
+		if _, dup := f.set[key]; dup {
 			return false
 		}
-		s.set[key] = struct{}{}
+		f.set[key] = struct{}{}
 		return true
 	}
-	for _, n := range s.names {
-		if n == key {
+	for _, n := range sc.names[f.start:] {
+		if bytes.EqualFold(n, name) {
 			return false
 		}
 	}
-	s.names = append(s.names, key)
-	if len(s.names) > 16 {
-		s.set = make(map[string]struct{}, 64)
-		for _, n := range s.names {
-			s.set[n] = struct{}{}
+	sc.names = append(sc.names, name)
+	if len(sc.names)-f.start > 16 {
+		f.set = make(map[string]struct{}, 64)
+		for _, n := range sc.names[f.start:] {
+			f.set[foldName(n)] = struct{}{}
 		}
-		s.names = nil
 	}
 	return true
 }
