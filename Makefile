@@ -9,6 +9,7 @@
 #   make live             the live contract test against the API your environment names
 #   make live-mock        the same test against a standalone `cfverify mock`
 #   make record           refresh recorded fixtures from live answers (PII masked)
+#   make reliability      the full reliability and security suite, with its report
 #   make lint-spec        Redocly lint of the spec (recommended ruleset)
 #   make ts-check         TypeScript types from the spec, compiled with tsc
 #   make breaking         oasdiff: breaking changes against the released baseline
@@ -23,7 +24,7 @@ OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short lint-spec ts-check breaking downstream spec-checks demo mock
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock
 
 test:
 	$(GO) test -count=1 ./...
@@ -63,6 +64,21 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateResponse$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDrift$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateNames$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
+	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
+	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
+
+# The reliability and security suite in full (make test runs it short):
+# thousands of calls through injected faults, slow and silent servers, bad
+# and oversized bodies, redirects, transport rules, a leak scan. Prints the
+# report, one JSON line per measurement, also kept in RELIABILITY_REPORT.
+RELIABILITY_REPORT ?= $(or $(TMPDIR),/tmp)/cfverify-reliability.jsonl
+reliability:
+	@rm -f $(RELIABILITY_REPORT)
+	CFVERIFY_RELIABILITY=full CFVERIFY_REPORT=$(RELIABILITY_REPORT) $(GO) test -count=1 -timeout 10m ./reliability
+	CFVERIFY_RELIABILITY=full CFVERIFY_REPORT=$(RELIABILITY_REPORT) $(GO) test -count=1 -run 'TestVerbose_leakScan' ./cmd/cfverify
+	@echo "== reliability report ($(RELIABILITY_REPORT))"
+	@cat $(RELIABILITY_REPORT)
 
 generate:
 	$(GO) generate ./...

@@ -117,6 +117,9 @@ func TestClient_undecodable2xx_isDecodeError(t *testing.T) {
 		"wrong field type":  {"application/json", `{"status":"PENDING","consent_ref_id":{"a":1}}`},
 		"time not a string": {"application/json", `{"status":"SUCCESS","consent_expiry":{"d":"31-12-2024"}}`},
 		"sniffed text":      {"", "not json"},
+		"duplicate names":   {"application/json", `{"status":"PENDING","status":"SUCCESS"}`},
+		"names by case":     {"application/json", `{"status":"PENDING","STATUS":"SUCCESS"}`},
+		"invalid UTF-8":     {"application/json", "{\"status\":\"PENDING\",\"consent_verification_id\":\"c\xff\"}"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

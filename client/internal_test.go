@@ -3,8 +3,11 @@ package client
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -148,7 +151,7 @@ func TestDefaultTransport_refusesOldTLS(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 
-	c, err := New(WithBaseURL(srv.URL), WithCredentials("id", "secret"), WithRetryPolicy(RetryPolicy{}))
+	c, err := New(WithBaseURL(srv.URL), WithCredentials("id", "secret"), WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	trustServer(t, c, srv)
@@ -157,6 +160,20 @@ func TestDefaultTransport_refusesOldTLS(t *testing.T) {
 	var netErr *NetworkError
 	require.ErrorAs(t, err, &netErr)
 	assert.Contains(t, err.Error(), "protocol version")
+	assert.Equal(t, 1, netErr.Attempts, "a TLS version the server will not speak is not retried")
+}
+
+func TestPermanentNetErr_tlsAlerts(t *testing.T) {
+	t.Parallel()
+	remote := func(msg string) error {
+		return &url.Error{Op: "Get", URL: "https://x", Err: &net.OpError{Op: "remote error", Err: errors.New(msg)}}
+	}
+	assert.True(t, permanentNetErr(remote("tls: protocol version not supported")))
+	assert.True(t, permanentNetErr(remote("tls: insufficient security level")))
+	assert.True(t, permanentNetErr(remote("tls: handshake failure")))
+	assert.True(t, permanentNetErr(fmt.Errorf("x: %w", errors.New("tls: server selected unsupported protocol version 302"))))
+	assert.False(t, permanentNetErr(remote("tls: internal error")), "may pass")
+	assert.False(t, permanentNetErr(&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}))
 }
 
 func TestDefaultTransport_httpsOnLoopbackWorks(t *testing.T) {

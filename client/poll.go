@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -90,6 +91,11 @@ func poll[T any](ctx context.Context, op string, o PollOptions, fetch func(conte
 		p := PollProgress{Operation: op, Poll: n}
 		switch {
 		case err != nil && ctx.Err() != nil:
+			// The answer may have arrived just as ctx ended (a 503, not the
+			// context's error): the error still says the context ended.
+			if !errors.Is(err, ctx.Err()) {
+				return nil, fmt.Errorf("cfverify: %s: wait ended: %w (last poll: %w)", op, ctx.Err(), err)
+			}
 			if lastErr != nil {
 				return nil, fmt.Errorf("cfverify: %s: wait ended: %w (last poll: %w)", op, err, lastErr)
 			}

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -223,6 +224,33 @@ func TestClient_Wait_errors(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 503, apiErr.StatusCode)
 	})
+}
+
+// The answer of the last poll can arrive just as the context ends: a loaded
+// machine made TestClient_Wait_errors flaky that way. The error must still
+// match the context's error, whatever the poll answered.
+func TestClient_Wait_contextEndsAsAnErrorArrives(t *testing.T) {
+	t.Parallel()
+	answerAfterDeadline := transportFunc(func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done() // the deadline has passed: now the 503 comes in
+		return &http.Response{
+			StatusCode: 503, Header: http.Header{"Content-Type": {"application/json"}},
+			Body:    io.NopCloser(strings.NewReader(errorBody("internal_error", "down", "down"))),
+			Request: r,
+		}, nil
+	})
+	c, err := client.New(client.WithBaseURL("http://127.0.0.1:1"+prefix),
+		client.WithCredentials(testClientID, testSecret),
+		client.WithHTTPClient(&http.Client{Transport: answerAfterDeadline}),
+		client.WithRetryPolicy(client.RetryPolicy{}))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Millisecond)
+	defer cancel()
+	_, err = c.WaitFinancialInformation(ctx, client.ByVerificationID("fi-1"), fastPoll)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var apiErr *client.Error
+	require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+	assert.Equal(t, 503, apiErr.StatusCode)
 }
 
 func TestClient_Wait_intervalGrowsAndIsCapped(t *testing.T) {

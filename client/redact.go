@@ -30,6 +30,10 @@ var (
 	// Runs of 8 or more digits: mobile numbers (with or without +91),
 	// Aadhaar, bank accounts.
 	longDigitsRE = regexp.MustCompile(`[0-9]{8,}`)
+	// Numbers written in groups of digits with single spaces or hyphens,
+	// such as a mobile as "+91 98765 43210" or "98765-43210", or an account
+	// as "0011 2233 4455": masked when the groups add up to 10 digits or more.
+	groupedDigitsRE = regexp.MustCompile(`(?:\+?91[ -]?)?\b[0-9]{2,6}(?:[ -][0-9]{2,6}){1,5}\b`)
 	// A bearer token or a base64 blob (signature, photo) in free text.
 	bearerRE = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;]+`)
 	blobRE   = regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`)
@@ -38,7 +42,8 @@ var (
 // MaskPII masks personal data it recognises in free text: email addresses
 // (j***@example.com), PANs (XXXXXX234F), grouped Aadhaar numbers, dates
 // (XX-XX-XXXX), runs of 8 or more digits such as mobile, Aadhaar and bank
-// account numbers (XXXXXX3210), bearer tokens and long base64 blobs. Names
+// account numbers (XXXXXX3210), numbers of 10 digits or more written in
+// groups (+XX XXXXX X3210), bearer tokens and long base64 blobs. Names
 // and addresses cannot be told from other words in free text: MaskField and
 // NewRedactingHandler mask them by field name.
 func MaskPII(s string) string {
@@ -52,8 +57,25 @@ func MaskPII(s string) string {
 	s = groupedAadhaarRE.ReplaceAllStringFunc(s, keepLast4)
 	s = dateDMYRE.ReplaceAllStringFunc(s, maskDigits)
 	s = dateYMDRE.ReplaceAllStringFunc(s, maskDigits)
+	s = groupedDigitsRE.ReplaceAllStringFunc(s, maskGroupedDigits)
 	s = longDigitsRE.ReplaceAllStringFunc(s, keepLast4)
 	return s
+}
+
+// maskGroupedDigits masks a number written in groups, keeping its last
+// four digits, if it has 10 digits or more (a mobile, an account); shorter
+// groups (times, amounts, counts) stay as they are.
+func maskGroupedDigits(s string) string {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 10 {
+		return s
+	}
+	return keepLast4(s)
 }
 
 // maskEmail keeps the first character of the local part and the domain.

@@ -37,6 +37,12 @@ func TestMaskPII(t *testing.T) {
 		{"sig " + strings.Repeat("QUJD", 20) + "==", "sig [REDACTED]"},
 		{"HTTP 404 after 3 attempts, ref 3123123", "HTTP 404 after 3 attempts, ref 3123123"},
 		{"timestamp 2021-04-01T13:20:14+05:30", "timestamp 2021-04-01T13:20:14+05:30"},
+		{"mobile +91 98765 43210 given", "mobile +XX XXXXX X3210 given"},
+		{"mobile 98765-43210", "mobile XXXXX-X3210"},
+		{"mobile +91-98765-43210", "mobile +XX-XXXXX-X3210"},
+		{"acct 001 122 334 455 66", "acct XXX XXX XXX X55 66"},
+		{"3 of 25 accounts, 10 20 30", "3 of 25 accounts, 10 20 30"},
+		{"took 1500 ms at 12 34", "took 1500 ms at 12 34"},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, client.MaskPII(tc.in), tc.in)

@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
+	"net"
+	"strings"
 	"time"
 )
 
@@ -19,8 +21,9 @@ import (
 //     refused connection), or on 429. A 5xx or a connection dropped after the
 //     request was written is not retried: the server may have acted on it.
 //   - Never: 400, 401, 403, 404, 409, 422, a refused redirect, a TLS
-//     certificate failure, an oversize or undecodable body, or a call whose
-//     context has ended.
+//     certificate failure, a TLS version or cipher the server will not
+//     negotiate, an oversize or undecodable body, or a call whose context
+//     has ended.
 //
 // Between attempts the client waits with exponential backoff and full
 // jitter: a random duration in [0, min(MaxDelay, BaseDelay·2^(n-1))) before
@@ -116,7 +119,27 @@ func permanentNetErr(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr)
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return true
+	}
+	return tlsNegotiationFailed(err)
+}
+
+// tlsNegotiationFailed reports a TLS handshake that cannot succeed by
+// trying again: the server and the client (TLS 1.2 or newer) share no
+// protocol version or no acceptable cipher suite. crypto/tls reports these
+// without an exported type (a received alert is a *net.OpError "remote
+// error" around an unexported alert), so the alerts are told by their
+// fixed texts.
+func tlsNegotiationFailed(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil {
+		switch opErr.Err.Error() {
+		case "tls: protocol version not supported", "tls: insufficient security level", "tls: handshake failure":
+			return true
+		}
+	}
+	return strings.Contains(err.Error(), "tls: server selected unsupported protocol version")
 }
 
 // retryableStatus reports whether an HTTP answer may be retried.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,28 @@ var protectedHeaders = map[string]bool{
 	"User-Agent": true, "Accept": true, // WithUserAgent sets the first; the client decodes only JSON
 }
 
+// validHeaderName reports whether name is an HTTP field name (RFC 9110
+// token), which net/http would otherwise refuse only when sending.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isHeaderControl reports a character a field value must not hold:
+// controls other than tab (CR and LF would split the header), and DEL.
+func isHeaderControl(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
+
 // buildFunc makes a fresh request for one attempt, with the signature if
 // there is one.
 type buildFunc func(signature *string) (*http.Request, error)
@@ -93,12 +116,15 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 	}
 	for name, values := range cc.header {
 		canonical := http.CanonicalHeaderKey(name)
+		if !validHeaderName(name) {
+			return nil, &InputError{Operation: op.id, Field: "header " + strconv.Quote(truncate(name, 64)), Rule: "name must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"}
+		}
 		if protectedHeaders[canonical] {
 			return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
 		}
 		for _, v := range values {
-			if strings.ContainsAny(v, "\r\n\x00") {
-				return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line"}
+			if strings.IndexFunc(v, isHeaderControl) >= 0 {
+				return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line, without control characters"}
 			}
 		}
 	}
@@ -286,7 +312,9 @@ func decode(op operation, a *answer, out any) error {
 	case body[0] != '{':
 		err = errors.New("body is not a JSON object")
 	default:
-		err = json.Unmarshal(body, out)
+		if err = checkJSONText(body); err == nil {
+			err = json.Unmarshal(body, out)
+		}
 	}
 	if err != nil {
 		return &DecodeError{Operation: op.id, StatusCode: a.status, ContentType: a.contentType, Err: err}
