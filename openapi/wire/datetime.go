@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Date is a calendar date as the API sends it: `YYYY-MM-DD` in most places,
@@ -109,8 +110,10 @@ func jsonText(data []byte, what string) (string, error) {
 		// The value is not quoted back: it may be personal data.
 		return "", fmt.Errorf("%s must be a JSON string or null", what)
 	}
+	// Fast path: plain text needs no unescaping. Invalid UTF-8 takes the slow
+	// path, where encoding/json replaces it with U+FFFD as for any string.
 	inner := data[1 : len(data)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner), nil
 	}
 	var s string

@@ -76,3 +76,17 @@ func TestDateAndTimestamp_constructorsAndNull(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"d":"01-01-2000","t":"2000-01-01T00:00:00\u002B05:30"}`), &holder))
 	assert.Equal(t, "2000-01-01T00:00:00+05:30", holder.T.String(), "escaped strings decode too")
 }
+
+// Invalid UTF-8 decodes as encoding/json decodes any string (U+FFFD), so a
+// second round trip gives the same value.
+func TestTimestamp_invalidUTF8IsStable(t *testing.T) {
+	t.Parallel()
+	var first Timestamp
+	require.NoError(t, json.Unmarshal([]byte("\"\xff\""), &first))
+	assert.Equal(t, "\ufffd", first.String())
+	out, err := json.Marshal(first)
+	require.NoError(t, err)
+	var second Timestamp
+	require.NoError(t, json.Unmarshal(out, &second))
+	assert.Equal(t, first, second)
+}
