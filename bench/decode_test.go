@@ -1,0 +1,140 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"testing"
+
+	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/client/api"
+)
+
+var statementSizes = []int{1_000, 10_000, 100_000}
+
+// statementClient is a client whose transport answers body from memory.
+func statementClient(tb testing.TB, body []byte) *client.Client {
+	tb.Helper()
+	c, err := client.New(client.WithBaseURL("http://127.0.0.1:1"), client.WithCredentials(clientID, secret),
+		client.WithHTTPClient(&http.Client{Transport: fixedTransport{body: body}}),
+		client.WithMaxResponseBytes(int64(len(body))*2))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkStatementDecode: FI answers of 1k, 10k and 100k transactions.
+// Figure: impl=client, the whole call from an in-memory transport (read
+// the body, decode into the generated types). Baselines over the same
+// bytes: impl=valid (json.Valid, the scanning ceiling), impl=any
+// (json.Unmarshal into map[string]any) and impl=types (json.Unmarshal into
+// api.FinancialInformation).
+func BenchmarkStatementDecode(b *testing.B) {
+	for _, n := range statementSizes {
+		body := statement(b, n)
+		b.Run(fmt.Sprintf("txns=%d/impl=valid", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if !json.Valid(body) {
+					b.Fatal("invalid")
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("txns=%d/impl=any", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var v map[string]any
+				if err := json.Unmarshal(body, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("txns=%d/impl=types", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var v api.FinancialInformation
+				if err := json.Unmarshal(body, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		c := statementClient(b, body)
+		b.Run(fmt.Sprintf("txns=%d/impl=client", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				fi, err := c.FinancialInformation(b.Context(), client.ByVerificationID("bench-fi"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(fi.FIData) == 0 {
+					b.Fatal("no data")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkStatementMemory measures the heap a 100k-transaction statement
+// needs, as multiples of the body size (metrics, not times):
+//
+//   - alloc/body: bytes allocated during one decode, with the collector
+//     off, over the body size. Nothing is freed while it runs, so the peak
+//     heap the decode adds is at most this.
+//   - peak/body: the figure the target is about: what must be in memory at
+//     the peak. For impl=client it is alloc/body (the client reads the
+//     body into its own buffer, counted); for impl=types the caller
+//     already holds the body, so it is 1 + alloc/body.
+//   - live/body: the decoded result kept after a collection.
+func BenchmarkStatementMemory(b *testing.B) {
+	n := 100_000
+	body := statement(b, n)
+	size := float64(len(body))
+	c := statementClient(b, body)
+	measure := func(b *testing.B, held float64, decode func() any) {
+		var allocSum, liveSum float64
+		for b.Loop() {
+			var before, after, kept runtime.MemStats
+			runtime.GC()
+			old := debug.SetGCPercent(-1)
+			runtime.ReadMemStats(&before)
+			v := decode()
+			runtime.ReadMemStats(&after)
+			debug.SetGCPercent(old)
+			runtime.GC()
+			runtime.ReadMemStats(&kept)
+			runtime.KeepAlive(v)
+			allocSum += float64(after.TotalAlloc - before.TotalAlloc)
+			liveSum += float64(kept.HeapAlloc) - float64(before.HeapAlloc)
+		}
+		runs := float64(b.N)
+		b.ReportMetric(allocSum/runs/size, "alloc/body")
+		b.ReportMetric(held+allocSum/runs/size, "peak/body")
+		b.ReportMetric(liveSum/runs/size, "live/body")
+		b.ReportMetric(size, "body-bytes")
+	}
+	b.Run(fmt.Sprintf("txns=%d/impl=types", n), func(b *testing.B) {
+		measure(b, 1, func() any {
+			var v api.FinancialInformation
+			if err := json.Unmarshal(body, &v); err != nil {
+				b.Fatal(err)
+			}
+			return &v
+		})
+	})
+	b.Run(fmt.Sprintf("txns=%d/impl=client", n), func(b *testing.B) {
+		measure(b, 0, func() any {
+			fi, err := c.FinancialInformation(b.Context(), client.ByVerificationID("bench-fi"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return fi
+		})
+	})
+}
