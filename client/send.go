@@ -235,12 +235,19 @@ func (c *Client) attempt(ctx context.Context, op operation, bearer string, build
 }
 
 // readCapped reads a body of at most limit bytes, without reading more than
-// limit+1 of a longer one.
+// limit+1 of a longer one. A body with a Content-Length is read into one
+// buffer of that size (+1 to see the end without growing): io.ReadAll's
+// growing buffer allocated about 2.5 times a large statement's size and
+// held up to twice its size at once.
 func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	size := 512
+	if resp.ContentLength > 0 {
+		size = int(resp.ContentLength) + 1
+	}
+	body, err := readAllInto(make([]byte, 0, size), io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
@@ -248,6 +255,23 @@ func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, ErrResponseTooLarge
 	}
 	return body, nil
+}
+
+// readAllInto is io.ReadAll appending to buf, which it grows only when full.
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // logAttempt writes the debug record of one attempt. It carries no header,
