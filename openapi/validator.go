@@ -289,6 +289,19 @@ func (v *Validator) ValidateResponse(ctx context.Context, operationID string, st
 	return nil
 }
 
+// ValidateResponseAndDrift is ValidateResponse and Drift from one decoding
+// of the body, as ValidatingTransport does: about the cost of
+// ValidateResponse alone, where calling both decodes the body twice. The
+// findings are those of a body that decoded as JSON against a schema; the
+// error is nil or a *ValidationError, as from ValidateResponse.
+func (v *Validator) ValidateResponseAndDrift(ctx context.Context, operationID string, status int, header http.Header, body []byte) ([]DriftFinding, error) {
+	verr, drift := v.checkResponse(ctx, operationID, status, header, body, true)
+	if verr != nil {
+		return drift, verr
+	}
+	return drift, nil
+}
+
 // checkResponse is ValidateResponse and, with withDrift, the drift report
 // of a valid JSON body too, from one decoding of the body.
 func (v *Validator) checkResponse(ctx context.Context, operationID string, status int, header http.Header, body []byte, withDrift bool) (*ValidationError, []DriftFinding) {
