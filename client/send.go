@@ -204,15 +204,23 @@ func (c *Client) attempt(ctx context.Context, op operation, bearer string, build
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
 	}
 	defer cancel()
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
-	req = req.WithContext(httptrace.WithClientTrace(actx, trace))
+	// Whether the request reached a connection matters only to retrying a
+	// call that is not idempotent; tracing it costs four allocations, so
+	// only those calls pay for it.
+	var wrote *atomic.Bool
+	if !op.idempotent() {
+		wrote = new(atomic.Bool)
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+		actx = httptrace.WithClientTrace(actx, trace)
+	}
+	req = req.WithContext(actx)
 
 	res := attemptResult{path: req.URL.Path}
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		res.netErr, res.wrote, res.latency = err, wrote.Load(), time.Since(start)
+		res.netErr, res.latency = err, time.Since(start)
+		res.wrote = wrote == nil || wrote.Load() // idempotent: assume written, retrying is safe anyway
 		return res
 	}
 	defer func() { _ = resp.Body.Close() }()
