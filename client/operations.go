@@ -73,8 +73,7 @@ func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityReque
 		User:           []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: req.Mobile}},
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetDataAvailabilityRequest(c.server,
-			&api.GetDataAvailabilityParams{XApiVersion: c.apiVersion, XCfSignature: sig}, body)
+		return newDataAvailabilityRequest(c.server, c.apiVersion, sig, body)
 	}
 	a, err := c.send(ctx, opDataAvailability, "", build, opts)
 	if err != nil {
@@ -98,7 +97,7 @@ func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...Ca
 		return nil, err
 	}
 	build := func(*string) (*http.Request, error) {
-		return api.NewGetUserDetailsRequest(c.server, &api.GetUserDetailsParams{XApiVersion: c.apiVersion})
+		return newUserDetailsRequest(c.server, c.apiVersion)
 	}
 	a, err := c.send(ctx, opUserDetails, accessToken, build, opts)
 	if err != nil {
@@ -124,10 +123,7 @@ func (c *Client) DigiLockerStatus(ctx context.Context, lookup Lookup, opts ...Ca
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetDigiLockerStatusRequest(c.server, &api.GetDigiLockerStatusParams{
-			VerificationID: lookup.idOrNil(), ReferenceID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newDigiLockerStatusRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opDigiLockerStatus, "", build, opts)
 	if err != nil {
@@ -149,10 +145,7 @@ func (c *Client) ConsentStatus(ctx context.Context, lookup Lookup, opts ...CallO
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetConsentStatusRequest(c.server, &api.GetConsentStatusParams{
-			ConsentVerificationID: lookup.idOrNil(), ConsentRefID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newConsentStatusRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opConsentStatus, "", build, opts)
 	if err != nil {
@@ -176,10 +169,7 @@ func (c *Client) FinancialInformation(ctx context.Context, lookup Lookup, opts .
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetFinancialInformationRequest(c.server, &api.GetFinancialInformationParams{
-			FIVerificationID: lookup.idOrNil(), FIRefID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newFinancialInformationRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opFinancialInformation, "", build, opts)
 	if err != nil {
