@@ -80,7 +80,7 @@ func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityReque
 		return nil, err
 	}
 	var out DataAvailability
-	if err := decode(opDataAvailability, a, &out); err != nil {
+	if err := decode(opDataAvailability, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -104,7 +104,7 @@ func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...Ca
 		return nil, err
 	}
 	var out UserDetails
-	if err := decode(opUserDetails, a, &out.UserDetails); err != nil {
+	if err := decode(opUserDetails, &a, &out.UserDetails); err != nil {
 		return nil, err
 	}
 	if err := out.check(); err != nil {
@@ -130,7 +130,7 @@ func (c *Client) DigiLockerStatus(ctx context.Context, lookup Lookup, opts ...Ca
 		return nil, err
 	}
 	var out DigiLockerStatus
-	if err := decode(opDigiLockerStatus, a, &out); err != nil {
+	if err := decode(opDigiLockerStatus, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -152,7 +152,7 @@ func (c *Client) ConsentStatus(ctx context.Context, lookup Lookup, opts ...CallO
 		return nil, err
 	}
 	var out ConsentStatus
-	if err := decode(opConsentStatus, a, &out); err != nil {
+	if err := decode(opConsentStatus, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -176,7 +176,7 @@ func (c *Client) FinancialInformation(ctx context.Context, lookup Lookup, opts .
 		return nil, err
 	}
 	var out FinancialInformation
-	if err := decode(opFinancialInformation, a, &out.FinancialInformation); err != nil {
+	if err := decode(opFinancialInformation, &a, &out.FinancialInformation); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -84,26 +84,21 @@ type attemptResult struct {
 
 // send runs one call: credential and header checks, then attempts with
 // retries as the policy allows. It returns the 2xx answer or an error.
-func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (*answer, error) {
-	var cc callConfig
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&cc)
-		}
-	}
+func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (answer, error) {
+	cc := collectCallOptions(opts)
 	for name, values := range cc.header {
 		canonical := http.CanonicalHeaderKey(name)
 		if protectedHeaders[canonical] {
-			return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
+			return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
 		}
 		for _, v := range values {
 			if strings.ContainsAny(v, "\r\n\x00") {
-				return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line"}
+				return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line"}
 			}
 		}
 	}
 	if op.auth == authClient && c.clientID == "" {
-		return nil, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
+		return answer{}, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
 	}
 	maxAttempts := c.retry.MaxAttempts
 	if cc.maxAttempts != nil {
@@ -118,7 +113,7 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 			if r.status != 0 {
 				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)
 			}
-			return nil, r.fatal
+			return answer{}, r.fatal
 		}
 		if r.netErr == nil && cc.raw != nil {
 			*cc.raw = RawResponse{StatusCode: r.status, Header: r.header, Body: r.body, Attempts: attempt}
@@ -140,7 +135,7 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 			wait = policy.backoff(attempt, c.jitter)
 		case r.status >= 200 && r.status < 300:
 			c.logAttempt(ctx, op, r, attempt, nil, false, 0)
-			return &answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
+			return answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
 		default:
 			apiErr := newError(op.id, r.status, r.header, r.body, c.now())
 			apiErr.Attempts = attempt
@@ -161,13 +156,28 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 		}
 		if !retry {
 			c.logAttempt(ctx, op, r, attempt, lastErr, false, 0)
-			return nil, lastErr
+			return answer{}, lastErr
 		}
 		c.logAttempt(ctx, op, r, attempt, lastErr, true, wait)
 		if err := sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
+			return answer{}, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
 		}
 	}
+}
+
+// collectCallOptions applies opts to a callConfig. Apart from send, so
+// that a call without options does not put one on the heap.
+func collectCallOptions(opts []CallOption) callConfig {
+	if len(opts) == 0 {
+		return callConfig{}
+	}
+	cc := new(callConfig)
+	for _, opt := range opts {
+		if opt != nil {
+			opt(cc)
+		}
+	}
+	return *cc
 }
 
 // attempt makes one HTTP request and reads its answer.
