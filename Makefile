@@ -100,12 +100,12 @@ spec-checks: lint-spec ts-check breaking downstream
 BENCH_RUN = $(GO) test -run '^$$' -count=$(BENCH_COUNT)
 bench:
 	{ $(GO) version; nproc; grep -m1 'model name' /proc/cpuinfo; \
-	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench 'PerCall|StatementDecode|Validation' ./bench && \
+	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench 'PerCall|StatementDecode|Validation|ValidatingTransportAdded' ./bench && \
 	  $(BENCH_RUN) -benchtime=1x -bench 'StatementMemory' ./bench && \
 	  $(BENCH_RUN) -benchtime=5000x -bench 'MockThroughput/call=status' ./bench && \
 	  $(BENCH_RUN) -benchtime=200x -bench 'MockThroughput/call=fi-1k' ./bench; } > bench/results.txt
-	{ $(GO) run $(BENCHSTAT) -filter '/impl:(handwritten OR client)' -col '/impl@(handwritten client)' bench/results.txt && \
-	  $(GO) run $(BENCHSTAT) -filter '/impl:(types OR client OR any OR valid)' -col '/impl@(types client any valid)' bench/results.txt && \
+	{ $(GO) run $(BENCHSTAT) -filter '.name:/^PerCall/' -col '/impl@(handwritten client)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:StatementDecode' -col '/impl@(types read+types client any valid)' bench/results.txt && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:StatementMemory' -col '/impl@(types client)' bench/results.txt && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Validation' -col '/impl@(decode validate drift transport)' bench/results.txt && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:ValidatingTransportAdded' -col '/impl@(client client+validating)' bench/results.txt && \

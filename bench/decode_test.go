@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"runtime/debug"
@@ -33,8 +35,10 @@ func statementClient(tb testing.TB, body []byte) *client.Client {
 // Figure: impl=client, the whole call from an in-memory transport (read
 // the body, decode into the generated types). Baselines over the same
 // bytes: impl=valid (json.Valid, the scanning ceiling), impl=any
-// (json.Unmarshal into map[string]any) and impl=types (json.Unmarshal into
-// api.FinancialInformation).
+// (json.Unmarshal into map[string]any), impl=types (json.Unmarshal into
+// api.FinancialInformation) and impl=read+types (io.ReadAll of the same
+// in-memory body, then the same json.Unmarshal: what a hand-written
+// client does, the client's own work).
 func BenchmarkStatementDecode(b *testing.B) {
 	for _, n := range statementSizes {
 		body := statement(b, n)
@@ -63,6 +67,20 @@ func BenchmarkStatementDecode(b *testing.B) {
 			for b.Loop() {
 				var v api.FinancialInformation
 				if err := json.Unmarshal(body, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("txns=%d/impl=read+types", n), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := io.ReadAll(bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				var v api.FinancialInformation
+				if err := json.Unmarshal(data, &v); err != nil {
 					b.Fatal(err)
 				}
 			}
