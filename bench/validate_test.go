@@ -28,8 +28,8 @@ func BenchmarkValidation(b *testing.B) {
 	}
 	cases := []struct {
 		name, op, path string
-		body         []byte
-		decode       func([]byte) error
+		body           []byte
+		decode         func([]byte) error
 	}{
 		{"small", client.OpDigiLockerStatus, "/verification/digilocker?verification_id=bench-dl", bodies()[client.OpDigiLockerStatus],
 			func(b []byte) error { var x api.DigiLockerStatus; return json.Unmarshal(b, &x) }},
@@ -117,4 +117,3 @@ func BenchmarkValidatingTransportAdded(b *testing.B) {
 		})
 	}
 }
-
