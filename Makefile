@@ -14,6 +14,8 @@
 #   make ts-check         TypeScript types from the spec, compiled with tsc
 #   make breaking         oasdiff: breaking changes against the released baseline
 #   make downstream       a downstream module generates its own code from the spec
+#   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
+#   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -21,10 +23,13 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.8.0
 # v1.34+ need a module version the Go proxy no longer serves.
 OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
+BENCHSTAT   ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+BENCH_COUNT ?= 6
+BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke
 
 test:
 	$(GO) test -count=1 ./...
@@ -127,3 +132,25 @@ downstream:
 	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 spec-checks: lint-spec ts-check breaking downstream
+
+# Each benchmark runs its baseline beside it (see BENCHMARKS.md); benchstat
+# compares the impl=... (or validation=...) variants of one benchmark, the
+# first listed being the base. The mock's runs are fixed request counts.
+BENCH_RUN = $(GO) test -run '^$$' -count=$(BENCH_COUNT)
+bench:
+	{ $(GO) version; nproc; grep -m1 'model name' /proc/cpuinfo; \
+	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench 'PerCall|StatementDecode|Validation|ValidatingTransportAdded' ./bench && \
+	  $(BENCH_RUN) -benchtime=1x -bench 'StatementMemory' ./bench && \
+	  $(BENCH_RUN) -benchtime=5000x -bench 'MockThroughput/call=status' ./bench && \
+	  $(BENCH_RUN) -benchtime=200x -bench 'MockThroughput/call=fi-1k' ./bench; } > bench/results.txt
+	{ $(GO) run $(BENCHSTAT) -filter '.name:/^PerCall/' -col '/impl@(handwritten client)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:StatementDecode' -col '/impl@(types read+types client any valid)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:StatementMemory' -col '/impl@(types client)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:Validation' -col '/impl@(decode validate drift transport)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:ValidatingTransportAdded' -col '/impl@(client client+validating)' bench/results.txt && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:MockThroughput' -col '/validation@(off on)' bench/results.txt; } > bench/benchstat.txt
+	@cat bench/benchstat.txt
+
+# CI: every benchmark compiles and runs once.
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime=1x ./...

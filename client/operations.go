@@ -73,15 +73,14 @@ func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityReque
 		User:           []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: req.Mobile}},
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetDataAvailabilityRequest(c.server,
-			&api.GetDataAvailabilityParams{XApiVersion: c.apiVersion, XCfSignature: sig}, body)
+		return newDataAvailabilityRequest(c.server, c.apiVersion, sig, body)
 	}
 	a, err := c.send(ctx, opDataAvailability, "", build, opts)
 	if err != nil {
 		return nil, err
 	}
 	var out DataAvailability
-	if err := decode(opDataAvailability, a, &out); err != nil {
+	if err := decode(opDataAvailability, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -98,14 +97,14 @@ func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...Ca
 		return nil, err
 	}
 	build := func(*string) (*http.Request, error) {
-		return api.NewGetUserDetailsRequest(c.server, &api.GetUserDetailsParams{XApiVersion: c.apiVersion})
+		return newUserDetailsRequest(c.server, c.apiVersion)
 	}
 	a, err := c.send(ctx, opUserDetails, accessToken, build, opts)
 	if err != nil {
 		return nil, err
 	}
 	var out UserDetails
-	if err := decode(opUserDetails, a, &out.UserDetails); err != nil {
+	if err := decode(opUserDetails, &a, &out.UserDetails); err != nil {
 		return nil, err
 	}
 	if err := out.check(); err != nil {
@@ -124,17 +123,14 @@ func (c *Client) DigiLockerStatus(ctx context.Context, lookup Lookup, opts ...Ca
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetDigiLockerStatusRequest(c.server, &api.GetDigiLockerStatusParams{
-			VerificationID: lookup.idOrNil(), ReferenceID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newDigiLockerStatusRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opDigiLockerStatus, "", build, opts)
 	if err != nil {
 		return nil, err
 	}
 	var out DigiLockerStatus
-	if err := decode(opDigiLockerStatus, a, &out); err != nil {
+	if err := decode(opDigiLockerStatus, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -149,17 +145,14 @@ func (c *Client) ConsentStatus(ctx context.Context, lookup Lookup, opts ...CallO
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetConsentStatusRequest(c.server, &api.GetConsentStatusParams{
-			ConsentVerificationID: lookup.idOrNil(), ConsentRefID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newConsentStatusRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opConsentStatus, "", build, opts)
 	if err != nil {
 		return nil, err
 	}
 	var out ConsentStatus
-	if err := decode(opConsentStatus, a, &out); err != nil {
+	if err := decode(opConsentStatus, &a, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -176,17 +169,14 @@ func (c *Client) FinancialInformation(ctx context.Context, lookup Lookup, opts .
 		return nil, err
 	}
 	build := func(sig *string) (*http.Request, error) {
-		return api.NewGetFinancialInformationRequest(c.server, &api.GetFinancialInformationParams{
-			FIVerificationID: lookup.idOrNil(), FIRefID: lookup.refOrNil(),
-			XApiVersion: c.apiVersion, XCfSignature: sig,
-		})
+		return newFinancialInformationRequest(c.server, c.apiVersion, sig, lookup)
 	}
 	a, err := c.send(ctx, opFinancialInformation, "", build, opts)
 	if err != nil {
 		return nil, err
 	}
 	var out FinancialInformation
-	if err := decode(opFinancialInformation, a, &out.FinancialInformation); err != nil {
+	if err := decode(opFinancialInformation, &a, &out.FinancialInformation); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -107,29 +107,24 @@ type attemptResult struct {
 
 // send runs one call: credential and header checks, then attempts with
 // retries as the policy allows. It returns the 2xx answer or an error.
-func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (*answer, error) {
-	var cc callConfig
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&cc)
-		}
-	}
+func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (answer, error) {
+	cc := collectCallOptions(opts)
 	for name, values := range cc.header {
 		canonical := http.CanonicalHeaderKey(name)
 		if !validHeaderName(name) {
-			return nil, &InputError{Operation: op.id, Field: "header " + strconv.Quote(truncate(name, 64)), Rule: "name must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"}
+			return answer{}, &InputError{Operation: op.id, Field: "header " + strconv.Quote(truncate(name, 64)), Rule: "name must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"}
 		}
 		if protectedHeaders[canonical] {
-			return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
+			return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
 		}
 		for _, v := range values {
 			if strings.IndexFunc(v, isHeaderControl) >= 0 {
-				return nil, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line, without control characters"}
+				return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line, without control characters"}
 			}
 		}
 	}
 	if op.auth == authClient && c.clientID == "" {
-		return nil, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
+		return answer{}, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
 	}
 	maxAttempts := c.retry.MaxAttempts
 	if cc.maxAttempts != nil {
@@ -144,7 +139,7 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 			if r.status != 0 {
 				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)
 			}
-			return nil, r.fatal
+			return answer{}, r.fatal
 		}
 		if r.netErr == nil && cc.raw != nil {
 			*cc.raw = RawResponse{StatusCode: r.status, Header: r.header, Body: r.body, Attempts: attempt}
@@ -166,7 +161,7 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 			wait = policy.backoff(attempt, c.jitter)
 		case r.status >= 200 && r.status < 300:
 			c.logAttempt(ctx, op, r, attempt, nil, false, 0)
-			return &answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
+			return answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
 		default:
 			apiErr := newError(op.id, r.status, r.header, r.body, c.now())
 			apiErr.Attempts = attempt
@@ -187,13 +182,28 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 		}
 		if !retry {
 			c.logAttempt(ctx, op, r, attempt, lastErr, false, 0)
-			return nil, lastErr
+			return answer{}, lastErr
 		}
 		c.logAttempt(ctx, op, r, attempt, lastErr, true, wait)
 		if err := sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
+			return answer{}, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
 		}
 	}
+}
+
+// collectCallOptions applies opts to a callConfig. Apart from send, so
+// that a call without options does not put one on the heap.
+func collectCallOptions(opts []CallOption) callConfig {
+	if len(opts) == 0 {
+		return callConfig{}
+	}
+	cc := new(callConfig)
+	for _, opt := range opts {
+		if opt != nil {
+			opt(cc)
+		}
+	}
+	return *cc
 }
 
 // attempt makes one HTTP request and reads its answer.
@@ -230,15 +240,23 @@ func (c *Client) attempt(ctx context.Context, op operation, bearer string, build
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
 	}
 	defer cancel()
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
-	req = req.WithContext(httptrace.WithClientTrace(actx, trace))
+	// Whether the request reached a connection matters only to retrying a
+	// call that is not idempotent; tracing it costs four allocations, so
+	// only those calls pay for it.
+	var wrote *atomic.Bool
+	if !op.idempotent() {
+		wrote = new(atomic.Bool)
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+		actx = httptrace.WithClientTrace(actx, trace)
+	}
+	req = req.WithContext(actx)
 
 	res := attemptResult{path: req.URL.Path}
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		res.netErr, res.wrote, res.latency = err, wrote.Load(), time.Since(start)
+		res.netErr, res.latency = err, time.Since(start)
+		res.wrote = wrote == nil || wrote.Load() // idempotent: assume written, retrying is safe anyway
 		return res
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -261,12 +279,19 @@ func (c *Client) attempt(ctx context.Context, op operation, bearer string, build
 }
 
 // readCapped reads a body of at most limit bytes, without reading more than
-// limit+1 of a longer one.
+// limit+1 of a longer one. A body with a Content-Length is read into one
+// buffer of that size (+1 to see the end without growing): io.ReadAll's
+// growing buffer allocated about 2.5 times a large statement's size and
+// held up to twice its size at once.
 func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	size := 512
+	if resp.ContentLength > 0 {
+		size = int(resp.ContentLength) + 1
+	}
+	body, err := readAllInto(make([]byte, 0, size), io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
@@ -274,6 +299,23 @@ func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, ErrResponseTooLarge
 	}
 	return body, nil
+}
+
+// readAllInto is io.ReadAll appending to buf, which it grows only when full.
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // logAttempt writes the debug record of one attempt. It carries no header,

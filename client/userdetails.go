@@ -30,11 +30,32 @@ func (u *UserDetails) check() error {
 		if !api.Scope(name).Valid() {
 			continue
 		}
-		if _, err := sd.ValueByDiscriminator(); err != nil {
+		decode := scopeDecoders[api.Scope(name)]
+		if decode == nil {
+			decode = func(sd api.ScopeData) error { _, err := sd.ValueByDiscriminator(); return err }
+		}
+		if err := decode(sd); err != nil {
 			return fmt.Errorf("scopes[%d] (%s): %w", i, name, err)
 		}
 	}
 	return nil
+}
+
+// scopeDecoders decode the record of one scope whose name check has read
+// already. ValueByDiscriminator would decode the name a second time: that
+// was a third of a UserDetails call. A scope missing here falls back to it.
+var scopeDecoders = map[api.Scope]func(api.ScopeData) error{
+	api.ScopeAADHAAR:     func(sd api.ScopeData) error { _, err := sd.AsAadhaarScope(); return err },
+	api.ScopeADDRESS:     func(sd api.ScopeData) error { _, err := sd.AsAddressScope(); return err },
+	api.ScopeBANKACCOUNT: func(sd api.ScopeData) error { _, err := sd.AsBankAccountScope(); return err },
+	api.ScopeDOB:         func(sd api.ScopeData) error { _, err := sd.AsDOBScope(); return err },
+	api.ScopeEMAIL:       func(sd api.ScopeData) error { _, err := sd.AsEmailScope(); return err },
+	api.ScopeGENDER:      func(sd api.ScopeData) error { _, err := sd.AsGenderScope(); return err },
+	api.ScopeINCOME:      func(sd api.ScopeData) error { _, err := sd.AsIncomeScope(); return err },
+	api.ScopeMOBILE:      func(sd api.ScopeData) error { _, err := sd.AsMobileScope(); return err },
+	api.ScopeNAME:        func(sd api.ScopeData) error { _, err := sd.AsNameScope(); return err },
+	api.ScopeOCCUPATION:  func(sd api.ScopeData) error { _, err := sd.AsOccupationScope(); return err },
+	api.ScopePAN:         func(sd api.ScopeData) error { _, err := sd.AsPANScope(); return err },
 }
 
 // Shared lists the scopes present in the answer, in order, unknown ones

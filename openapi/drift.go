@@ -475,6 +475,8 @@ func scalarText(v any) string {
 		return s
 	case json.Number:
 		return s.String()
+	case float64:
+		return strconv.FormatFloat(s, 'f', -1, 64)
 	default:
 		return fmt.Sprint(v)
 	}
