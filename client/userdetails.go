@@ -17,45 +17,64 @@ import (
 // Records hold personal data: mask it (MaskField, MaskPII) before logging.
 type UserDetails struct {
 	api.UserDetails
+
+	// decoded[i] is Scopes[i] decoded into its typed scope (api.AadhaarScope,
+	// …) when the answer arrived, so that accessors do not decode it again;
+	// nil for a scope the client does not know. Accessors read these: a
+	// caller that rewrites Scopes in place should not expect them to follow.
+	// When Scopes is given another length, accessors decode afresh.
+	decoded []any
+	names   []Scope // names[i] is the scope of Scopes[i], as check read it
 }
 
 // check decodes every known scope's records once, so that a malformed
-// answer fails the call instead of a later accessor.
+// answer fails the call instead of a later accessor, and keeps the results
+// for the accessors.
 func (u *UserDetails) check() error {
+	u.decoded = make([]any, len(u.Scopes))
+	u.names = make([]Scope, len(u.Scopes))
 	for i, sd := range u.Scopes {
 		name, err := sd.Discriminator()
 		if err != nil {
 			return fmt.Errorf("scopes[%d]: %w", i, err)
 		}
+		u.names[i] = Scope(name)
 		if !api.Scope(name).Valid() {
 			continue
 		}
 		decode := scopeDecoders[api.Scope(name)]
 		if decode == nil {
-			decode = func(sd api.ScopeData) error { _, err := sd.ValueByDiscriminator(); return err }
+			decode = api.ScopeData.ValueByDiscriminator
 		}
-		if err := decode(sd); err != nil {
+		v, err := decode(sd)
+		if err != nil {
 			return fmt.Errorf("scopes[%d] (%s): %w", i, name, err)
 		}
+		u.decoded[i] = v
 	}
 	return nil
+}
+
+// decodeAs adapts a generated AsXScope method to scopeDecoders.
+func decodeAs[S any](as func(api.ScopeData) (S, error)) func(api.ScopeData) (any, error) {
+	return func(sd api.ScopeData) (any, error) { return as(sd) }
 }
 
 // scopeDecoders decode the record of one scope whose name check has read
 // already. ValueByDiscriminator would decode the name a second time: that
 // was a third of a UserDetails call. A scope missing here falls back to it.
-var scopeDecoders = map[api.Scope]func(api.ScopeData) error{
-	api.ScopeAADHAAR:     func(sd api.ScopeData) error { _, err := sd.AsAadhaarScope(); return err },
-	api.ScopeADDRESS:     func(sd api.ScopeData) error { _, err := sd.AsAddressScope(); return err },
-	api.ScopeBANKACCOUNT: func(sd api.ScopeData) error { _, err := sd.AsBankAccountScope(); return err },
-	api.ScopeDOB:         func(sd api.ScopeData) error { _, err := sd.AsDOBScope(); return err },
-	api.ScopeEMAIL:       func(sd api.ScopeData) error { _, err := sd.AsEmailScope(); return err },
-	api.ScopeGENDER:      func(sd api.ScopeData) error { _, err := sd.AsGenderScope(); return err },
-	api.ScopeINCOME:      func(sd api.ScopeData) error { _, err := sd.AsIncomeScope(); return err },
-	api.ScopeMOBILE:      func(sd api.ScopeData) error { _, err := sd.AsMobileScope(); return err },
-	api.ScopeNAME:        func(sd api.ScopeData) error { _, err := sd.AsNameScope(); return err },
-	api.ScopeOCCUPATION:  func(sd api.ScopeData) error { _, err := sd.AsOccupationScope(); return err },
-	api.ScopePAN:         func(sd api.ScopeData) error { _, err := sd.AsPANScope(); return err },
+var scopeDecoders = map[api.Scope]func(api.ScopeData) (any, error){
+	api.ScopeAADHAAR:     decodeAs(api.ScopeData.AsAadhaarScope),
+	api.ScopeADDRESS:     decodeAs(api.ScopeData.AsAddressScope),
+	api.ScopeBANKACCOUNT: decodeAs(api.ScopeData.AsBankAccountScope),
+	api.ScopeDOB:         decodeAs(api.ScopeData.AsDOBScope),
+	api.ScopeEMAIL:       decodeAs(api.ScopeData.AsEmailScope),
+	api.ScopeGENDER:      decodeAs(api.ScopeData.AsGenderScope),
+	api.ScopeINCOME:      decodeAs(api.ScopeData.AsIncomeScope),
+	api.ScopeMOBILE:      decodeAs(api.ScopeData.AsMobileScope),
+	api.ScopeNAME:        decodeAs(api.ScopeData.AsNameScope),
+	api.ScopeOCCUPATION:  decodeAs(api.ScopeData.AsOccupationScope),
+	api.ScopePAN:         decodeAs(api.ScopeData.AsPANScope),
 }
 
 // Shared lists the scopes present in the answer, in order, unknown ones
@@ -65,9 +84,9 @@ func (u *UserDetails) Shared() []Scope {
 		return nil
 	}
 	var out []Scope
-	for _, sd := range u.Scopes {
-		if name, err := sd.Discriminator(); err == nil && name != "" {
-			out = append(out, Scope(name))
+	for i := range u.Scopes {
+		if name, err := u.scopeAt(i); err == nil && name != "" {
+			out = append(out, name)
 		}
 	}
 	return out
@@ -89,9 +108,12 @@ func records[S any, R any](u *UserDetails, scope Scope, as func(api.ScopeData) (
 		return nil, nil
 	}
 	var out []R
-	for _, sd := range u.Scopes {
-		name, err := sd.Discriminator()
-		if err != nil || Scope(name) != scope {
+	for i, sd := range u.Scopes {
+		if name, err := u.scopeAt(i); err != nil || name != scope {
+			continue
+		}
+		if s, ok := u.checked(i).(S); ok {
+			out = append(out, recs(s)...)
 			continue
 		}
 		s, err := as(sd)
@@ -101,6 +123,23 @@ func records[S any, R any](u *UserDetails, scope Scope, as func(api.ScopeData) (
 		out = append(out, recs(s)...)
 	}
 	return out, nil
+}
+
+// scopeAt returns the scope of Scopes[i], as check read it when it could.
+func (u *UserDetails) scopeAt(i int) (Scope, error) {
+	if len(u.names) == len(u.Scopes) {
+		return u.names[i], nil
+	}
+	name, err := u.Scopes[i].Discriminator()
+	return Scope(name), err
+}
+
+// checked returns Scopes[i] as check decoded it, or nil.
+func (u *UserDetails) checked(i int) any {
+	if len(u.decoded) == len(u.Scopes) {
+		return u.decoded[i]
+	}
+	return nil
 }
 
 // Aadhaar returns the AADHAAR records: the (server-masked) number, name,

@@ -141,3 +141,25 @@ func TestResultWrappers_marshalLikeTheGeneratedTypes(t *testing.T) {
 		assert.JSONEq(t, string(plain), string(wrapped))
 	}
 }
+
+// The accessors read the records decoded when the answer arrived; replacing
+// Scopes with a list of another length makes them decode afresh.
+func TestUserDetails_accessorsUseTheCheckedRecords(t *testing.T) {
+	// Not parallel: AllocsPerRun needs the test to itself.
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeJSON(w, 200, example(t, "UserDetailsSuccess"))
+	})
+	c := newClient(t, srv)
+	details, err := c.UserDetails(t.Context(), testToken)
+	require.NoError(t, err)
+	first, err := details.Aadhaar()
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	allocs := testing.AllocsPerRun(10, func() { _, _ = details.Aadhaar() })
+	assert.LessOrEqual(t, allocs, 2.0, "no second decoding of the records")
+
+	details.Scopes = details.Scopes[:len(details.Scopes)-1]
+	again, err := details.Aadhaar()
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+}
