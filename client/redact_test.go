@@ -1,7 +1,6 @@
 package client_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/syncbuf"
 )
 
 func TestMaskPII(t *testing.T) {
@@ -82,27 +82,9 @@ func TestMaskField(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestNewRedactingHandler(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	log := slog.New(client.NewRedactingHandler(slog.NewJSONHandler(&buf, nil)))
 	log = log.With("client_secret", testSecret, slog.Group("user", "name", testName))
 	log.Info("user "+testEmail+" signed up",
@@ -133,7 +115,7 @@ var leakCheck = []string{testSecret, testToken, testMobile, testPAN, testName, t
 
 func TestClient_debugLogs_leakNothing(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var sigMu sync.Mutex
 	var sigs []string
@@ -212,7 +194,7 @@ func TestClient_debugLogs_leakNothing(t *testing.T) {
 
 func TestNewRedactingHandler_groupsAndClientValue(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	h := client.NewRedactingHandler(slog.NewJSONHandler(&buf, nil))
 	assert.Equal(t, h, client.NewRedactingHandler(h), "wrapping twice is wrapping once")
 	c, err := client.New(client.WithCredentials(testClientID, testSecret))

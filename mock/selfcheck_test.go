@@ -1,17 +1,16 @@
 package mock_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/syncbuf"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/openapi"
 )
@@ -21,26 +20,9 @@ var notInTheSpec = mock.WithScenario("waiting", mock.Scenario{
 	DigiLocker: []api.DigiLockerStatusValue{"WAITING"},
 })
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestSelfCheck_failsLoudly(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	srv := start(t, notInTheSpec, mock.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	expectViolations(srv)
 	c := plain(t, srv)

@@ -21,26 +21,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/syncbuf"
 	"github.com/cfverify/cfverify/mock"
 )
-
-// syncBuffer is a log sink shared by goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // needles are the values that must never appear in a log line or an error
 // string, by kind.
@@ -135,7 +118,7 @@ func harvestPII(n *needles, data []byte) {
 
 // capture is a client's debug log and every error string of a run.
 type capture struct {
-	logs   syncBuffer
+	logs   syncbuf.Buffer
 	mu     sync.Mutex
 	errors []string
 }
@@ -203,7 +186,7 @@ func TestLeaks_logsAndErrors(t *testing.T) {
 	t.Parallel()
 	var n needles
 	var capt capture
-	var mockLogs syncBuffer
+	var mockLogs syncbuf.Buffer
 	calls := 0
 
 	tokens := []string{testToken, "expired_" + testToken, "denied_" + testToken, "invalid_" + testToken, "unknown_" + testToken,

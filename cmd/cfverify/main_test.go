@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/cfverify/cfverify/internal/syncbuf"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/openapi"
 )
@@ -354,29 +354,11 @@ func TestSpecAndVersion(t *testing.T) {
 	assert.Regexp(t, `^cfverify \S+ \(API version 2024-12-01, spec 2024-12-01, go`, r.stdout)
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the command writes it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestMockCommand(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--polls", "1", "--fixture", "../../mock/testdata/fixture.json",
