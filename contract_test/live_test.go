@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
@@ -203,9 +204,12 @@ func liveRun(t *testing.T, cfg liveConfig) liveResult {
 	return liveResult{exchanges: capture.exchanges, violations: validating.Violations(), drift: validating.DriftFindings()}
 }
 
+// defaultTransport is what the client would use on its own: a transport
+// supplied with WithHTTPClient keeps its TLS settings, so the live test
+// asks for the client's TLS 1.2 minimum itself.
 func defaultTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = nil
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return t
 }
 
