@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 var statementSizes = []int{1_000, 10_000, 100_000}
@@ -36,7 +36,7 @@ func statementClient(tb testing.TB, body []byte) *client.Client {
 // the body, decode into the generated types). Baselines over the same
 // bytes: impl=valid (json.Valid, the scanning ceiling), impl=any
 // (json.Unmarshal into map[string]any), impl=types (json.Unmarshal into
-// api.FinancialInformation) and impl=read+types (io.ReadAll of the same
+// verification.FinancialInformation) and impl=read+types (io.ReadAll of the same
 // in-memory body, then the same json.Unmarshal: what a hand-written
 // client does, the client's own work).
 func BenchmarkStatementDecode(b *testing.B) {
@@ -65,7 +65,7 @@ func BenchmarkStatementDecode(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				var v api.FinancialInformation
+				var v verification.FinancialInformation
 				if err := json.Unmarshal(body, &v); err != nil {
 					b.Fatal(err)
 				}
@@ -79,7 +79,7 @@ func BenchmarkStatementDecode(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var v api.FinancialInformation
+				var v verification.FinancialInformation
 				if err := json.Unmarshal(data, &v); err != nil {
 					b.Fatal(err)
 				}
@@ -175,7 +175,7 @@ func BenchmarkStatementMemory(b *testing.B) {
 	}
 	b.Run(fmt.Sprintf("txns=%d/impl=types", n), func(b *testing.B) {
 		measure(b, 1, func() any {
-			var v api.FinancialInformation
+			var v verification.FinancialInformation
 			if err := json.Unmarshal(body, &v); err != nil {
 				b.Fatal(err)
 			}

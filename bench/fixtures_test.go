@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/mock"
 )
 
@@ -148,6 +147,3 @@ func newClient(tb testing.TB, base string, hc *http.Client) *client.Client {
 	tb.Cleanup(c.CloseIdleConnections)
 	return c
 }
-
-// Compile-time check that the generated type is the one the client returns.
-var _ = func(fi *client.FinancialInformation) *api.FinancialInformation { return &fi.FinancialInformation }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/mock"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // noValidation is a mock.SpecValidator that accepts everything: the mock
@@ -43,7 +43,7 @@ func BenchmarkMockThroughput(b *testing.B) {
 				opts := []mock.Option{
 					mock.WithPolls(1),
 					mock.WithScenario("big", mock.Scenario{Transactions: 1000, Instant: true,
-						Accounts: []api.FIAccountStatus{api.FIAccountStatusDELIVERED}}),
+						Accounts: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED}}),
 				}
 				if validation == "off" {
 					opts = append(opts, mock.WithSelfCheck(false), mock.WithValidator(noValidation{}))

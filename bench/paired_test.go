@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // The paired harness behind the issue-11 targets. Separate runs on this
@@ -161,7 +161,7 @@ func BenchmarkPairedStatement(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			var v api.FinancialInformation
+			var v verification.FinancialInformation
 			return json.Unmarshal(data, &v)
 		}
 		subject := func() error {
@@ -190,21 +190,21 @@ func (h handCall) typedCall(ctx context.Context, op string) error {
 }
 
 type handUserDetails struct {
-	ReferenceID    *api.ReferenceID `json:"reference_id"`
-	VerificationID *string          `json:"verification_id"`
-	Scopes         []handScope      `json:"scopes"`
+	ReferenceID    *verification.ReferenceID `json:"reference_id"`
+	VerificationID *string                   `json:"verification_id"`
+	Scopes         []handScope               `json:"scopes"`
 }
 
 // handScope decodes one scope's records into their typed slice.
 type handScope struct {
-	Scope   api.Scope
+	Scope   verification.Scope
 	Records any
 }
 
 func (s *handScope) UnmarshalJSON(data []byte) error {
 	var head struct {
-		Scope   api.Scope       `json:"scope"`
-		Records json.RawMessage `json:"records"`
+		Scope   verification.Scope `json:"scope"`
+		Records json.RawMessage    `json:"records"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		return err
@@ -212,28 +212,28 @@ func (s *handScope) UnmarshalJSON(data []byte) error {
 	s.Scope = head.Scope
 	var err error
 	switch head.Scope {
-	case api.ScopeAADHAAR:
-		s.Records, err = decodeRecords[api.AadhaarRecord](head.Records)
-	case api.ScopePAN:
-		s.Records, err = decodeRecords[api.PANRecord](head.Records)
-	case api.ScopeDOB:
-		s.Records, err = decodeRecords[api.DOBRecord](head.Records)
-	case api.ScopeEMAIL:
-		s.Records, err = decodeRecords[api.EmailRecord](head.Records)
-	case api.ScopeGENDER:
-		s.Records, err = decodeRecords[api.GenderRecord](head.Records)
-	case api.ScopeMOBILE:
-		s.Records, err = decodeRecords[api.MobileRecord](head.Records)
-	case api.ScopeNAME:
-		s.Records, err = decodeRecords[api.NameRecord](head.Records)
-	case api.ScopeOCCUPATION:
-		s.Records, err = decodeRecords[api.OccupationRecord](head.Records)
-	case api.ScopeADDRESS:
-		s.Records, err = decodeRecords[api.AddressRecord](head.Records)
-	case api.ScopeINCOME:
-		s.Records, err = decodeRecords[api.IncomeRecord](head.Records)
-	case api.ScopeBANKACCOUNT:
-		s.Records, err = decodeRecords[api.BankAccountRecord](head.Records)
+	case verification.ScopeAADHAAR:
+		s.Records, err = decodeRecords[verification.AadhaarRecord](head.Records)
+	case verification.ScopePAN:
+		s.Records, err = decodeRecords[verification.PANRecord](head.Records)
+	case verification.ScopeDOB:
+		s.Records, err = decodeRecords[verification.DOBRecord](head.Records)
+	case verification.ScopeEMAIL:
+		s.Records, err = decodeRecords[verification.EmailRecord](head.Records)
+	case verification.ScopeGENDER:
+		s.Records, err = decodeRecords[verification.GenderRecord](head.Records)
+	case verification.ScopeMOBILE:
+		s.Records, err = decodeRecords[verification.MobileRecord](head.Records)
+	case verification.ScopeNAME:
+		s.Records, err = decodeRecords[verification.NameRecord](head.Records)
+	case verification.ScopeOCCUPATION:
+		s.Records, err = decodeRecords[verification.OccupationRecord](head.Records)
+	case verification.ScopeADDRESS:
+		s.Records, err = decodeRecords[verification.AddressRecord](head.Records)
+	case verification.ScopeINCOME:
+		s.Records, err = decodeRecords[verification.IncomeRecord](head.Records)
+	case verification.ScopeBANKACCOUNT:
+		s.Records, err = decodeRecords[verification.BankAccountRecord](head.Records)
 	default:
 		s.Records = head.Records
 	}

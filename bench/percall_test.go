@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // Paths of the five operations, as the spec names them.
@@ -83,22 +83,22 @@ func (h handCall) do(ctx context.Context, method, path string, query url.Values,
 func (h handCall) call(ctx context.Context, op string) error {
 	switch op {
 	case client.OpDataAvailability:
-		var out api.DataAvailability
-		return h.do(ctx, http.MethodPost, opPaths[op], nil, api.DataAvailabilityRequest{
+		var out verification.DataAvailability
+		return h.do(ctx, http.MethodPost, opPaths[op], nil, verification.DataAvailabilityRequest{
 			VerificationID: "bench-da",
-			User:           []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: "9988123456"}},
+			User:           []verification.UserIdentifier{{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: "9988123456"}},
 		}, "", &out)
 	case client.OpUserDetails:
-		var out api.UserDetails
+		var out verification.UserDetails
 		return h.do(ctx, http.MethodGet, opPaths[op], nil, nil, token, &out)
 	case client.OpDigiLockerStatus:
-		var out api.DigiLockerStatus
+		var out verification.DigiLockerStatus
 		return h.do(ctx, http.MethodGet, opPaths[op], url.Values{"verification_id": {"bench-dl"}}, nil, "", &out)
 	case client.OpConsentStatus:
-		var out api.ConsentStatus
+		var out verification.ConsentStatus
 		return h.do(ctx, http.MethodGet, opPaths[op], url.Values{"consent_verification_id": {"bench-consent"}}, nil, "", &out)
 	default:
-		var out api.FinancialInformation
+		var out verification.FinancialInformation
 		return h.do(ctx, http.MethodGet, opPaths[op], url.Values{"fi_verification_id": {"bench-fi"}}, nil, "", &out)
 	}
 }

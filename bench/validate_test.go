@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
 
 var jsonHeader = http.Header{"Content-Type": {"application/json"}}
@@ -32,9 +32,9 @@ func BenchmarkValidation(b *testing.B) {
 		decode         func([]byte) error
 	}{
 		{"small", client.OpDigiLockerStatus, "/verification/digilocker?verification_id=bench-dl", bodies()[client.OpDigiLockerStatus],
-			func(b []byte) error { var x api.DigiLockerStatus; return json.Unmarshal(b, &x) }},
+			func(b []byte) error { var x verification.DigiLockerStatus; return json.Unmarshal(b, &x) }},
 		{"fi-10k", client.OpFinancialInformation, "/verification/aa/fi?fi_verification_id=bench-fi", statement(b, 10_000),
-			func(b []byte) error { var x api.FinancialInformation; return json.Unmarshal(b, &x) }},
+			func(b []byte) error { var x verification.FinancialInformation; return json.Unmarshal(b, &x) }},
 	}
 	for _, tc := range cases {
 		b.Run("body="+tc.name+"/impl=decode", func(b *testing.B) {

@@ -17,7 +17,7 @@
 // The result types are the generated ones from package client/api, re-exported
 // here (DigiLockerStatus, ConsentStatus, …); UserDetails and
 // FinancialInformation embed theirs and add typed accessors. Ordinary use
-// needs no import of client/api.
+// needs no import of client/verification.
 //
 // Security: credentials go only to the configured host (redirects to another
 // host or scheme are refused), https is required except on loopback
@@ -52,7 +52,7 @@ type Client struct {
 	retry            RetryPolicy
 	timeout          time.Duration
 	logger           *slog.Logger
-	userAgent        string
+	userAgentHeader  []string // the User-Agent value, shared by every request
 	maxResponseBytes int64
 	now              func() time.Time
 	jitter           func(n int64) int64
@@ -110,7 +110,7 @@ func New(opts ...Option) (*Client, error) {
 		retry:            cfg.retry,
 		timeout:          cfg.timeout,
 		logger:           slog.New(NewRedactingHandler(cfg.logger.Handler())),
-		userAgent:        cfg.userAgent,
+		userAgentHeader:  []string{cfg.userAgent},
 		maxResponseBytes: cfg.maxResponseBytes,
 		now:              time.Now,
 		jitter:           randomJitter,

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -118,7 +120,9 @@ func TestClient_undecodable2xx_isDecodeError(t *testing.T) {
 		"time not a string": {"application/json", `{"status":"SUCCESS","consent_expiry":{"d":"31-12-2024"}}`},
 		"sniffed text":      {"", "not json"},
 		"duplicate names":   {"application/json", `{"status":"PENDING","status":"SUCCESS"}`},
-		"names by case":     {"application/json", `{"status":"PENDING","STATUS":"SUCCESS"}`},
+		"duplicate escaped": {"application/json", `{"status":"PENDING","st\u0061tus":"SUCCESS"}`},
+		"nested duplicate":  {"application/json", `{"status":"PENDING","customer_identifiers":[{"type":"MOBILE","type":"PAN"}]}`},
+		"lone surrogate":    {"application/json", `{"status":"PENDING","consent_verification_id":"c\ud800"}`},
 		"invalid UTF-8":     {"application/json", "{\"status\":\"PENDING\",\"consent_verification_id\":\"c\xff\"}"},
 	}
 	for name, tc := range cases {
@@ -143,6 +147,29 @@ func TestClient_undecodable2xx_isDecodeError(t *testing.T) {
 	}
 }
 
+// Names match the spec's exactly: a case variant is an unknown member, so a
+// body cannot say one thing to a validator (which also reads "status") and
+// another to the client.
+func TestClient_caseVariantName_isNotTheField(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]any{
+		`{"status":"PENDING","STATUS":"SUCCESS"}`: verification.ConsentPending,
+		`{"STATUS":"SUCCESS","status":"PENDING"}`: verification.ConsentPending,
+		`{"Status":"SUCCESS"}`:                    nil,
+	} {
+		srv, _ := serve(t, respond(200, body))
+		c := newClient(t, srv)
+		res, err := c.ConsentStatus(t.Context(), client.ByVerificationID("x"))
+		require.NoError(t, err, body)
+		if want == nil {
+			assert.Nil(t, res.Status, body)
+		} else {
+			require.NotNil(t, res.Status, body)
+			assert.Equal(t, want, *res.Status, body)
+		}
+	}
+}
+
 func TestClient_jsonWithoutJSONContentType_decodes(t *testing.T) {
 	t.Parallel()
 	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
@@ -152,7 +179,7 @@ func TestClient_jsonWithoutJSONContentType_decodes(t *testing.T) {
 	c := newClient(t, srv)
 	st, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("x"))
 	require.NoError(t, err)
-	assert.Equal(t, client.DigiLockerPending, *st.Status)
+	assert.Equal(t, verification.DigiLockerPending, *st.Status)
 }
 
 func TestClient_retryAfter_parsed(t *testing.T) {

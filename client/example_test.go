@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
 )
@@ -154,18 +156,15 @@ func ExampleClient_UserDetails() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	aadhaar, err := details.Aadhaar()
-	if err != nil {
-		log.Fatal(err)
-	}
+	aadhaar := details.Aadhaar
 	md := aadhaar[0].Metadata
-	dob, _ := client.ParseDate(*md.DOB) // DD-MM-YYYY here
+	dob, _ := verification.ParseDate(*md.DOB) // DD-MM-YYYY here
 	fmt.Println("aadhaar:", *md.Aadhaar, "confidence:", *aadhaar[0].ConfidenceScore)
 	fmt.Println("name:", client.MaskField("name", *md.Name), "born:", dob.Year())
 
-	pan, _ := details.PAN()
+	pan := details.PAN
 	fmt.Println("pan:", client.MaskField("pan", *pan[0].Metadata.PAN))
-	fmt.Println("has income:", details.Has(client.ScopeIncome))
+	fmt.Println("has income:", details.Has(verification.ScopeINCOME))
 	// Output:
 	// aadhaar: xxxxxxxx9012 confidence: 0.85
 	// name: **** born: 1995
@@ -183,7 +182,7 @@ func ExampleClient_DigiLockerStatus() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*st.Status, client.IsTerminalDigiLocker(*st.Status))
+	fmt.Println(*st.Status, verification.IsTerminalDigiLocker(*st.Status))
 	fmt.Println("documents:", st.DocumentConsent)
 	// Output:
 	// AUTHENTICATED true
@@ -256,7 +255,7 @@ func ExampleClient_WaitDigiLocker() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if *st.Status == client.DigiLockerAuthenticated {
+	if *st.Status == verification.DigiLockerAuthenticated {
 		fmt.Println("verified")
 	}
 	// Output:

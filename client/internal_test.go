@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -188,7 +189,7 @@ func TestDefaultTransport_httpsOnLoopbackWorks(t *testing.T) {
 	trustServer(t, c, srv)
 	st, err := c.DigiLockerStatus(t.Context(), ByVerificationID("v1"))
 	require.NoError(t, err)
-	assert.Equal(t, DigiLockerPending, *st.Status)
+	assert.Equal(t, verification.DigiLockerPending, *st.Status)
 }
 
 func TestClient_untrustedCertificate_notRetried(t *testing.T) {

@@ -2,9 +2,19 @@ package client
 
 import (
 	"context"
-	"net/http"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/verification"
+)
+
+// Operation ids, as the OpenAPI document names them. *Error, *InputError,
+// *DecodeError and *NetworkError carry one in their Operation field.
+const (
+	OpDataAvailability     = operation.DataAvailabilityID
+	OpUserDetails          = operation.UserDetailsID
+	OpDigiLockerStatus     = operation.DigiLockerStatusID
+	OpConsentStatus        = operation.ConsentStatusID
+	OpFinancialInformation = operation.FinancialInformationID
 )
 
 // DataAvailabilityRequest asks which scopes of user data exist for a mobile
@@ -38,22 +48,6 @@ func ByVerificationID(id string) Lookup { return Lookup{VerificationID: id} }
 // ByReferenceID looks up by Cashfree's reference id.
 func ByReferenceID(id int64) Lookup { return Lookup{ReferenceID: id} }
 
-// idOrNil and refOrNil give the lookup's parameters as the generated params
-// want them: nil when unset.
-func (l Lookup) idOrNil() *string {
-	if l.VerificationID == "" {
-		return nil
-	}
-	return &l.VerificationID
-}
-
-func (l Lookup) refOrNil() *int64 {
-	if l.ReferenceID == 0 {
-		return nil
-	}
-	return &l.ReferenceID
-}
-
 // DataAvailability calls POST /user/data-availability (getDataAvailability):
 // which scopes of user data (Aadhaar, PAN, bank account, …) Secure ID holds
 // for a mobile number. Needs credentials.
@@ -64,53 +58,27 @@ func (l Lookup) refOrNil() *int64 {
 // attempt may have reached the server and succeeded: the verification id is
 // then used up, and the scopes are not known from this call; retry with a new
 // verification id.
-func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityRequest, opts ...CallOption) (*DataAvailability, error) {
+func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityRequest, opts ...CallOption) (*verification.DataAvailability, error) {
 	if err := checkDataAvailability(req); err != nil {
 		return nil, err
 	}
-	body := api.DataAvailabilityRequest{
-		VerificationID: req.VerificationID,
-		User:           []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: req.Mobile}},
-	}
-	build := func(sig *string) (*http.Request, error) {
-		return newDataAvailabilityRequest(c.server, c.apiVersion, sig, body)
-	}
-	a, err := c.send(ctx, opDataAvailability, "", build, opts)
+	body, err := dataAvailabilityBody(req)
 	if err != nil {
 		return nil, err
 	}
-	var out DataAvailability
-	if err := decode(opDataAvailability, &a, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[verification.DataAvailability](ctx, c, operation.DataAvailability, request{body: body}, opts)
 }
 
 // UserDetails calls GET /oauth2/user-details (getUserDetails): the data the
-// user agreed to share, one entry per scope. It is authorised by the user's
-// OAuth access token alone (sent as a bearer token; give the token without
-// "Bearer "), so it works on a Client without credentials, and no client
-// secret or signature is sent. Use the accessors of UserDetails (Aadhaar,
-// PAN, BankAccount, …) for typed records.
-func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...CallOption) (*UserDetails, error) {
+// user agreed to share, one typed slice of records per scope. It is
+// authorised by the user's OAuth access token alone (sent as a bearer
+// token; give the token without "Bearer "), so it works on a Client without
+// credentials, and no client secret or signature is sent.
+func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...CallOption) (*verification.UserDetails, error) {
 	if err := checkAccessToken(accessToken); err != nil {
 		return nil, err
 	}
-	build := func(*string) (*http.Request, error) {
-		return newUserDetailsRequest(c.server, c.apiVersion)
-	}
-	a, err := c.send(ctx, opUserDetails, accessToken, build, opts)
-	if err != nil {
-		return nil, err
-	}
-	var out UserDetails
-	if err := decode(opUserDetails, &a, &out.UserDetails); err != nil {
-		return nil, err
-	}
-	if err := out.check(); err != nil {
-		return nil, &DecodeError{Operation: OpUserDetails, StatusCode: a.status, ContentType: a.contentType, Err: err}
-	}
-	return &out, nil
+	return call[verification.UserDetails](ctx, c, operation.UserDetails, request{bearer: accessToken}, opts)
 }
 
 // DigiLockerStatus calls GET /digilocker (getDigiLockerStatus): where a
@@ -118,66 +86,46 @@ func (c *Client) UserDetails(ctx context.Context, accessToken string, opts ...Ca
 // CONSENT_DENIED) and, once authenticated, who the user is. The lookup is
 // sent as verification_id or reference_id. Needs credentials. To wait for
 // the user, see WaitDigiLocker.
-func (c *Client) DigiLockerStatus(ctx context.Context, lookup Lookup, opts ...CallOption) (*DigiLockerStatus, error) {
-	if err := checkLookup(OpDigiLockerStatus, lookup, "verification_id", "reference_id"); err != nil {
-		return nil, err
-	}
-	build := func(sig *string) (*http.Request, error) {
-		return newDigiLockerStatusRequest(c.server, c.apiVersion, sig, lookup)
-	}
-	a, err := c.send(ctx, opDigiLockerStatus, "", build, opts)
-	if err != nil {
-		return nil, err
-	}
-	var out DigiLockerStatus
-	if err := decode(opDigiLockerStatus, &a, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (c *Client) DigiLockerStatus(ctx context.Context, lookup Lookup, opts ...CallOption) (*verification.DigiLockerStatus, error) {
+	return lookupCall[verification.DigiLockerStatus](ctx, c, operation.DigiLockerStatus, lookup, opts)
 }
 
 // ConsentStatus calls GET /aa/consent (getConsentStatus): where an Account
 // Aggregator consent request stands and what it covers. The lookup is sent
 // as consent_verification_id or consent_ref_id. Needs credentials. To wait
 // for the user, see WaitConsent.
-func (c *Client) ConsentStatus(ctx context.Context, lookup Lookup, opts ...CallOption) (*ConsentStatus, error) {
-	if err := checkLookup(OpConsentStatus, lookup, "consent_verification_id", "consent_ref_id"); err != nil {
-		return nil, err
-	}
-	build := func(sig *string) (*http.Request, error) {
-		return newConsentStatusRequest(c.server, c.apiVersion, sig, lookup)
-	}
-	a, err := c.send(ctx, opConsentStatus, "", build, opts)
-	if err != nil {
-		return nil, err
-	}
-	var out ConsentStatus
-	if err := decode(opConsentStatus, &a, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (c *Client) ConsentStatus(ctx context.Context, lookup Lookup, opts ...CallOption) (*verification.ConsentStatus, error) {
+	return lookupCall[verification.ConsentStatus](ctx, c, operation.ConsentStatus, lookup, opts)
 }
 
 // FinancialInformation calls GET /aa/fi (getFinancialInformation): the
 // accounts fetched under a consent, per provider, each with its profile,
 // summary and transactions once delivered. The lookup is sent as
-// fi_verification_id or fi_ref_id. Needs credentials. Use
-// FinancialInformation.Transactions and Accounts for exact decimals and
-// parsed dates; to wait for the data, see WaitFinancialInformation.
-func (c *Client) FinancialInformation(ctx context.Context, lookup Lookup, opts ...CallOption) (*FinancialInformation, error) {
-	if err := checkLookup(OpFinancialInformation, lookup, "fi_verification_id", "fi_ref_id"); err != nil {
+// fi_verification_id or fi_ref_id. Needs credentials. The answer's
+// Transactions and Accounts give exact decimals and parsed dates; to wait
+// for the data, see WaitFinancialInformation.
+func (c *Client) FinancialInformation(ctx context.Context, lookup Lookup, opts ...CallOption) (*verification.FinancialInformation, error) {
+	return lookupCall[verification.FinancialInformation](ctx, c, operation.FinancialInformation, lookup, opts)
+}
+
+// lookupCall is a status operation: check the lookup, send it as the
+// operation's query, decode the answer.
+func lookupCall[T any](ctx context.Context, c *Client, op operation.Operation, lookup Lookup, opts []CallOption) (*T, error) {
+	if err := checkLookup(op, lookup); err != nil {
 		return nil, err
 	}
-	build := func(sig *string) (*http.Request, error) {
-		return newFinancialInformationRequest(c.server, c.apiVersion, sig, lookup)
-	}
-	a, err := c.send(ctx, opFinancialInformation, "", build, opts)
+	return call[T](ctx, c, op, request{query: lookupQuery(op, lookup)}, opts)
+}
+
+// call sends one operation and decodes its 2xx answer into a new T.
+func call[T any](ctx context.Context, c *Client, op operation.Operation, r request, opts []CallOption) (*T, error) {
+	a, err := c.send(ctx, op, r, opts)
 	if err != nil {
 		return nil, err
 	}
-	var out FinancialInformation
-	if err := decode(opFinancialInformation, &a, &out.FinancialInformation); err != nil {
+	out := new(T)
+	if err := decode(op, &a, out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }

@@ -3,6 +3,8 @@ package client_test
 import (
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"context"
 	"encoding/json"
 	"net/http"
@@ -124,7 +126,7 @@ func TestClient_DataAvailability_body(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, int64(3123123), ref)
 	require.Len(t, res.AvailableScopes, 11)
-	assert.Equal(t, client.ScopeAadhaar, *res.AvailableScopes[0].Scope)
+	assert.Equal(t, verification.ScopeAADHAAR, *res.AvailableScopes[0].Scope)
 }
 
 func TestClient_lookups_sendOneQueryParameter(t *testing.T) {
@@ -170,13 +172,13 @@ func TestClient_DigiLockerStatus_decodesNullsAndEmptyObjects(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {
 		body   string
-		status client.DigiLockerStatusValue
+		status verification.DigiLockerStatusValue
 	}{
-		"pending with {} user details": {string(example(t, "DigiLockerPending")), client.DigiLockerPending},
-		"null document_consent":        {string(example(t, "DigiLockerEaadhaarIsN")), client.DigiLockerAuthenticated},
-		"null user_details":            {`{"status":"EXPIRED","user_details":null,"document_consent":null,"reference_id":"12345"}`, client.DigiLockerExpired},
+		"pending with {} user details": {string(example(t, "DigiLockerPending")), verification.DigiLockerPending},
+		"null document_consent":        {string(example(t, "DigiLockerEaadhaarIsN")), verification.DigiLockerAuthenticated},
+		"null user_details":            {`{"status":"EXPIRED","user_details":null,"document_consent":null,"reference_id":"12345"}`, verification.DigiLockerExpired},
 		"unknown status still decodes": {`{"status":"SOMETHING_NEW","reference_id":1}`, "SOMETHING_NEW"},
-		"unknown fields ignored":       {`{"status":"PENDING","brand_new_field":{"x":1}}`, client.DigiLockerPending},
+		"unknown fields ignored":       {`{"status":"PENDING","brand_new_field":{"x":1}}`, verification.DigiLockerPending},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -197,13 +199,13 @@ func TestClient_ConsentStatus_decodesTimesWithOffsets(t *testing.T) {
 	c := newClient(t, srv)
 	st, err := c.ConsentStatus(t.Context(), client.ByReferenceID(67890))
 	require.NoError(t, err)
-	assert.Equal(t, client.ConsentSuccess, *st.Status)
+	assert.Equal(t, verification.ConsentSuccess, *st.Status)
 	assert.Equal(t, "2024-12-31T23:59:59Z", st.ConsentExpiry.String())
 	expiry, err := st.ConsentExpiry.Time()
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC), expiry)
 	assert.Equal(t, "2024-01-07", st.DataLifeExpiry.String())
-	assert.Contains(t, st.ConsentType, client.ConsentType("TRANSACTION"))
+	assert.Contains(t, st.ConsentType, verification.ConsentType("TRANSACTION"))
 	ref, _ := st.ConsentRefID.Int64()
 	assert.Equal(t, int64(67890), ref)
 }

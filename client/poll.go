@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // PollOptions tune the Wait helpers. The zero value is usable: first poll at
@@ -136,15 +139,17 @@ func poll[T any](ctx context.Context, op string, o PollOptions, fetch func(conte
 // success. It returns an error if a poll fails for good (4xx, bad input,
 // undecodable answer) or when ctx ends (wrapping ctx.Err()); temporary
 // failures (429, 5xx, network) are polled through.
-func (c *Client) WaitDigiLocker(ctx context.Context, lookup Lookup, opts PollOptions) (*DigiLockerStatus, error) {
-	if err := checkLookup(OpDigiLockerStatus, lookup, "verification_id", "reference_id"); err != nil {
+func (c *Client) WaitDigiLocker(ctx context.Context, lookup Lookup, opts PollOptions) (*verification.DigiLockerStatus, error) {
+	if err := checkLookup(operation.DigiLockerStatus, lookup); err != nil {
 		return nil, err
 	}
 	return poll(ctx, OpDigiLockerStatus, opts,
-		func(ctx context.Context) (*DigiLockerStatus, error) { return c.DigiLockerStatus(ctx, lookup) },
-		func(st *DigiLockerStatus) pollState {
+		func(ctx context.Context) (*verification.DigiLockerStatus, error) {
+			return c.DigiLockerStatus(ctx, lookup)
+		},
+		func(st *verification.DigiLockerStatus) pollState {
 			s := deref(st.Status)
-			return pollState{status: string(s), done: IsTerminalDigiLocker(s), known: s.Valid()}
+			return pollState{status: string(s), done: verification.IsTerminalDigiLocker(s), known: s.Valid()}
 		})
 }
 
@@ -152,15 +157,15 @@ func (c *Client) WaitDigiLocker(ctx context.Context, lookup Lookup, opts PollOpt
 // status (SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED) and returns that
 // answer with a nil error: only SUCCESS means data can be fetched. Errors
 // and the context are handled as in WaitDigiLocker.
-func (c *Client) WaitConsent(ctx context.Context, lookup Lookup, opts PollOptions) (*ConsentStatus, error) {
-	if err := checkLookup(OpConsentStatus, lookup, "consent_verification_id", "consent_ref_id"); err != nil {
+func (c *Client) WaitConsent(ctx context.Context, lookup Lookup, opts PollOptions) (*verification.ConsentStatus, error) {
+	if err := checkLookup(operation.ConsentStatus, lookup); err != nil {
 		return nil, err
 	}
 	return poll(ctx, OpConsentStatus, opts,
-		func(ctx context.Context) (*ConsentStatus, error) { return c.ConsentStatus(ctx, lookup) },
-		func(st *ConsentStatus) pollState {
+		func(ctx context.Context) (*verification.ConsentStatus, error) { return c.ConsentStatus(ctx, lookup) },
+		func(st *verification.ConsentStatus) pollState {
 			s := deref(st.Status)
-			return pollState{status: string(s), done: IsTerminalConsent(s), known: s.Valid()}
+			return pollState{status: string(s), done: verification.IsTerminalConsent(s), known: s.Valid()}
 		})
 }
 
@@ -169,16 +174,27 @@ func (c *Client) WaitConsent(ctx context.Context, lookup Lookup, opts PollOption
 // DENIED or TIMEOUT; none PENDING or READY), so that a SUCCESS answer it
 // returns holds all the data there will be. It returns that answer with a
 // nil error. Errors and the context are handled as in WaitDigiLocker.
-func (c *Client) WaitFinancialInformation(ctx context.Context, lookup Lookup, opts PollOptions) (*FinancialInformation, error) {
-	if err := checkLookup(OpFinancialInformation, lookup, "fi_verification_id", "fi_ref_id"); err != nil {
+func (c *Client) WaitFinancialInformation(ctx context.Context, lookup Lookup, opts PollOptions) (*verification.FinancialInformation, error) {
+	if err := checkLookup(operation.FinancialInformation, lookup); err != nil {
 		return nil, err
 	}
 	return poll(ctx, OpFinancialInformation, opts,
-		func(ctx context.Context) (*FinancialInformation, error) { return c.FinancialInformation(ctx, lookup) },
-		func(fi *FinancialInformation) pollState {
+		func(ctx context.Context) (*verification.FinancialInformation, error) {
+			return c.FinancialInformation(ctx, lookup)
+		},
+		func(fi *verification.FinancialInformation) pollState {
 			s := deref(fi.Status)
 			pending := fi.PendingAccounts()
-			done := s == FIFailed || s == FIExpired || (s == FISuccess && pending == 0)
+			done := s == verification.FIFailed || s == verification.FIExpired || (s == verification.FISuccess && pending == 0)
 			return pollState{status: string(s), pending: pending, done: done, known: s.Valid()}
 		})
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -49,7 +51,7 @@ func TestClient_WaitDigiLocker_returnsOnTerminalStatus(t *testing.T) {
 
 			st, err := c.WaitDigiLocker(t.Context(), client.ByVerificationID("v1"), opts)
 			require.NoError(t, err)
-			assert.Equal(t, client.DigiLockerStatusValue(terminal), *st.Status)
+			assert.Equal(t, verification.DigiLockerStatusValue(terminal), *st.Status)
 			assert.Equal(t, 3, rec.count())
 			require.Len(t, seen, 3)
 			assert.Equal(t, "PENDING", seen[0].Status)
@@ -71,7 +73,7 @@ func TestClient_WaitConsent_terminalStatuses(t *testing.T) {
 			c := newClient(t, srv)
 			st, err := c.WaitConsent(t.Context(), client.ByReferenceID(2), fastPoll)
 			require.NoError(t, err)
-			assert.Equal(t, client.ConsentStatusValue(terminal), *st.Status)
+			assert.Equal(t, verification.ConsentStatusValue(terminal), *st.Status)
 			assert.Equal(t, 3, rec.count())
 		})
 	}
@@ -108,12 +110,12 @@ func TestClient_WaitFinancialInformation(t *testing.T) {
 		name      string
 		bodies    []string
 		wantPolls int
-		want      client.FIStatusValue
+		want      verification.FIStatusValue
 	}{
-		{"success with every account final", []string{fiBody("PENDING"), fiBody("ACTIVE", "DELIVERED", "PENDING"), fiBody("SUCCESS", "DELIVERED", "DENIED")}, 3, client.FISuccess},
-		{"success waits for pending accounts", []string{fiBody("SUCCESS", "DELIVERED", "READY"), fiBody("SUCCESS", "DELIVERED", "PENDING"), fiBody("SUCCESS", "DELIVERED", "TIMEOUT")}, 3, client.FISuccess},
-		{"failed ends at once", []string{fiBody("FAILED", "PENDING")}, 1, client.FIFailed},
-		{"expired ends at once", []string{fiBody("ACTIVE"), fiBody("EXPIRED")}, 2, client.FIExpired},
+		{"success with every account final", []string{fiBody("PENDING"), fiBody("ACTIVE", "DELIVERED", "PENDING"), fiBody("SUCCESS", "DELIVERED", "DENIED")}, 3, verification.FISuccess},
+		{"success waits for pending accounts", []string{fiBody("SUCCESS", "DELIVERED", "READY"), fiBody("SUCCESS", "DELIVERED", "PENDING"), fiBody("SUCCESS", "DELIVERED", "TIMEOUT")}, 3, verification.FISuccess},
+		{"failed ends at once", []string{fiBody("FAILED", "PENDING")}, 1, verification.FIFailed},
+		{"expired ends at once", []string{fiBody("ACTIVE"), fiBody("EXPIRED")}, 2, verification.FIExpired},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -143,7 +145,7 @@ func TestClient_Wait_unknownStatus(t *testing.T) {
 		c := newClient(t, srv)
 		st, err := c.WaitDigiLocker(t.Context(), client.ByVerificationID("v1"), fastPoll)
 		require.NoError(t, err)
-		assert.Equal(t, client.DigiLockerAuthenticated, *st.Status)
+		assert.Equal(t, verification.DigiLockerAuthenticated, *st.Status)
 		assert.Equal(t, 3, rec.count())
 	})
 	t.Run("StopOnUnknown returns it", func(t *testing.T) {
@@ -154,7 +156,7 @@ func TestClient_Wait_unknownStatus(t *testing.T) {
 		opts.StopOnUnknown = true
 		st, err := c.WaitConsent(t.Context(), client.ByVerificationID("c1"), opts)
 		require.NoError(t, err)
-		assert.Equal(t, client.ConsentStatusValue("ON_HOLD"), *st.Status)
+		assert.Equal(t, verification.ConsentStatusValue("ON_HOLD"), *st.Status)
 		assert.Equal(t, 2, rec.count())
 	})
 }
@@ -183,7 +185,7 @@ func TestClient_Wait_errors(t *testing.T) {
 		}
 		st, err := c.WaitDigiLocker(t.Context(), client.ByVerificationID("v1"), opts)
 		require.NoError(t, err)
-		assert.Equal(t, client.DigiLockerAuthenticated, *st.Status)
+		assert.Equal(t, verification.DigiLockerAuthenticated, *st.Status)
 		assert.Equal(t, 3, rec.count())
 		require.Len(t, errs, 2)
 		assert.ErrorIs(t, errs[1], client.ErrRateLimited)
@@ -280,16 +282,16 @@ func TestClient_Wait_neverSpins(t *testing.T) {
 
 func TestIsTerminal(t *testing.T) {
 	t.Parallel()
-	for s, want := range map[client.DigiLockerStatusValue]bool{"PENDING": false, "AUTHENTICATED": true, "EXPIRED": true, "CONSENT_DENIED": true, "NEW": false} {
-		assert.Equal(t, want, client.IsTerminalDigiLocker(s), s)
+	for s, want := range map[verification.DigiLockerStatusValue]bool{"PENDING": false, "AUTHENTICATED": true, "EXPIRED": true, "CONSENT_DENIED": true, "NEW": false} {
+		assert.Equal(t, want, verification.IsTerminalDigiLocker(s), s)
 	}
-	for s, want := range map[client.ConsentStatusValue]bool{"PENDING": false, "PROCESSING": false, "SUCCESS": true, "PAUSED": true, "EXPIRED": true, "REVOKED": true, "REJECTED": true, "": false} {
-		assert.Equal(t, want, client.IsTerminalConsent(s), s)
+	for s, want := range map[verification.ConsentStatusValue]bool{"PENDING": false, "PROCESSING": false, "SUCCESS": true, "PAUSED": true, "EXPIRED": true, "REVOKED": true, "REJECTED": true, "": false} {
+		assert.Equal(t, want, verification.IsTerminalConsent(s), s)
 	}
-	for s, want := range map[client.FIStatusValue]bool{"PENDING": false, "ACTIVE": false, "SUCCESS": true, "FAILED": true, "EXPIRED": true, "NEW": false} {
-		assert.Equal(t, want, client.IsTerminalFI(s), s)
+	for s, want := range map[verification.FIStatusValue]bool{"PENDING": false, "ACTIVE": false, "SUCCESS": true, "FAILED": true, "EXPIRED": true, "NEW": false} {
+		assert.Equal(t, want, verification.IsTerminalFI(s), s)
 	}
-	for s, want := range map[client.FIAccountStatus]bool{"READY": false, "PENDING": false, "DELIVERED": true, "DENIED": true, "TIMEOUT": true, "": false} {
-		assert.Equal(t, want, client.IsFinalAccount(s), s)
+	for s, want := range map[verification.FIAccountStatus]bool{"READY": false, "PENDING": false, "DELIVERED": true, "DENIED": true, "TIMEOUT": true, "": false} {
+		assert.Equal(t, want, verification.IsFinalAccount(s), s)
 	}
 }

@@ -6,25 +6,31 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/internal/rawclient"
 )
 
 // TestRequests_matchGenerated holds the hand-built requests to the
-// generated builders: same method, URL, headers and body for every
+// builders of the generated raw client (internal/rawclient, kept as this
+// oracle): same method, URL, headers and body for every
 // operation, lookup kind, signature or none, and base URL shape.
 func TestRequests_matchGenerated(t *testing.T) {
 	t.Parallel()
 	sig := "c2lnbmF0dXJl+/="
-	daBody := api.DataAvailabilityRequest{
+	daBody := rawclient.DataAvailabilityRequest{
 		VerificationID: "onb-001",
-		User:           []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: "9988123456"}},
+		User:           []rawclient.UserIdentifier{{IdentifierType: rawclient.IdentifierTypeMOBILE, IdentifierValue: "9988123456"}},
 	}
 	for _, server := range []string{
 		"https://sandbox.cashfree.com/verification/",
-		"https://api.cashfree.com/",
+		"https://rawclient.cashfree.com/",
 		"http://127.0.0.1:8080/prefix/verification/",
 	} {
 		for _, s := range []*string{nil, &sig} {
+			sigText := ""
+			if s != nil {
+				sigText = *s
+			}
 			for _, l := range []Lookup{ByVerificationID("ABC_00.1-23"), ByReferenceID(9007199254740993)} {
 				type pair struct {
 					name      string
@@ -33,32 +39,44 @@ func TestRequests_matchGenerated(t *testing.T) {
 				const v = "2024-12-01"
 				pairs := []pair{
 					{"DataAvailability",
-						func() (*http.Request, error) { return newDataAvailabilityRequest(server, v, s, daBody) },
 						func() (*http.Request, error) {
-							return api.NewGetDataAvailabilityRequest(server, &api.GetDataAvailabilityParams{XApiVersion: v, XCfSignature: s}, daBody)
+							body, err := dataAvailabilityBody(DataAvailabilityRequest{VerificationID: "onb-001", Mobile: "9988123456"})
+							if err != nil {
+								return nil, err
+							}
+							return newRequest(operation.DataAvailability, server, request{body: body}, v, sigText)
+						},
+						func() (*http.Request, error) {
+							return rawclient.NewGetDataAvailabilityRequest(server, &rawclient.GetDataAvailabilityParams{XApiVersion: v, XCfSignature: s}, daBody)
 						}},
 					{"UserDetails",
-						func() (*http.Request, error) { return newUserDetailsRequest(server, v) },
+						func() (*http.Request, error) { return newRequest(operation.UserDetails, server, request{}, v, "") },
 						func() (*http.Request, error) {
-							return api.NewGetUserDetailsRequest(server, &api.GetUserDetailsParams{XApiVersion: v})
+							return rawclient.NewGetUserDetailsRequest(server, &rawclient.GetUserDetailsParams{XApiVersion: v})
 						}},
 					{"DigiLockerStatus",
-						func() (*http.Request, error) { return newDigiLockerStatusRequest(server, v, s, l) },
 						func() (*http.Request, error) {
-							return api.NewGetDigiLockerStatusRequest(server, &api.GetDigiLockerStatusParams{
-								VerificationID: l.idOrNil(), ReferenceID: l.refOrNil(), XApiVersion: v, XCfSignature: s})
+							return newRequest(operation.DigiLockerStatus, server, request{query: lookupQuery(operation.DigiLockerStatus, l)}, v, sigText)
+						},
+						func() (*http.Request, error) {
+							return rawclient.NewGetDigiLockerStatusRequest(server, &rawclient.GetDigiLockerStatusParams{
+								VerificationID: idOrNil(l), ReferenceID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 					{"ConsentStatus",
-						func() (*http.Request, error) { return newConsentStatusRequest(server, v, s, l) },
 						func() (*http.Request, error) {
-							return api.NewGetConsentStatusRequest(server, &api.GetConsentStatusParams{
-								ConsentVerificationID: l.idOrNil(), ConsentRefID: l.refOrNil(), XApiVersion: v, XCfSignature: s})
+							return newRequest(operation.ConsentStatus, server, request{query: lookupQuery(operation.ConsentStatus, l)}, v, sigText)
+						},
+						func() (*http.Request, error) {
+							return rawclient.NewGetConsentStatusRequest(server, &rawclient.GetConsentStatusParams{
+								ConsentVerificationID: idOrNil(l), ConsentRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 					{"FinancialInformation",
-						func() (*http.Request, error) { return newFinancialInformationRequest(server, v, s, l) },
 						func() (*http.Request, error) {
-							return api.NewGetFinancialInformationRequest(server, &api.GetFinancialInformationParams{
-								FIVerificationID: l.idOrNil(), FIRefID: l.refOrNil(), XApiVersion: v, XCfSignature: s})
+							return newRequest(operation.FinancialInformation, server, request{query: lookupQuery(operation.FinancialInformation, l)}, v, sigText)
+						},
+						func() (*http.Request, error) {
+							return rawclient.NewGetFinancialInformationRequest(server, &rawclient.GetFinancialInformationParams{
+								FIVerificationID: idOrNil(l), FIRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 				}
 				for _, p := range pairs {
@@ -100,4 +118,20 @@ func readAll(t *testing.T, r io.ReadCloser) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// idOrNil and refOrNil give a lookup's ids as the generated params want
+// them: nil when unset.
+func idOrNil(l Lookup) *string {
+	if l.VerificationID == "" {
+		return nil
+	}
+	return &l.VerificationID
+}
+
+func refOrNil(l Lookup) *int64 {
+	if l.ReferenceID == 0 {
+		return nil
+	}
+	return &l.ReferenceID
 }

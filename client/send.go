@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,40 +13,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-)
 
-// Operation ids, as the OpenAPI document names them. *Error, *InputError,
-// *DecodeError and *NetworkError carry one in their Operation field.
-const (
-	OpDataAvailability     = "getDataAvailability"
-	OpUserDetails          = "getUserDetails"
-	OpDigiLockerStatus     = "getDigiLockerStatus"
-	OpConsentStatus        = "getConsentStatus"
-	OpFinancialInformation = "getFinancialInformation"
-)
+	jsonv2 "github.com/go-json-experiment/json"
 
-type authKind int
-
-const (
-	authClient authKind = iota // x-client-id, x-client-secret and, with a key, x-cf-signature
-	authBearer                 // Authorization: Bearer <access token>
-)
-
-// operation describes one API operation for the send loop.
-type operation struct {
-	id     string
-	method string
-	auth   authKind
-}
-
-func (op operation) idempotent() bool { return op.method == http.MethodGet }
-
-var (
-	opDataAvailability     = operation{OpDataAvailability, http.MethodPost, authClient}
-	opUserDetails          = operation{OpUserDetails, http.MethodGet, authBearer}
-	opDigiLockerStatus     = operation{OpDigiLockerStatus, http.MethodGet, authClient}
-	opConsentStatus        = operation{OpConsentStatus, http.MethodGet, authClient}
-	opFinancialInformation = operation{OpFinancialInformation, http.MethodGet, authClient}
+	"github.com/cfverify/cfverify/internal/operation"
 )
 
 // errorBodyLimit is how much of a non-2xx body is read to build an *Error.
@@ -82,10 +51,6 @@ func validHeaderName(name string) bool {
 // controls other than tab (CR and LF would split the header), and DEL.
 func isHeaderControl(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
 
-// buildFunc makes a fresh request for one attempt, with the signature if
-// there is one.
-type buildFunc func(signature *string) (*http.Request, error)
-
 // answer is the 2xx answer a call returns for decoding.
 type answer struct {
 	status      int
@@ -107,24 +72,24 @@ type attemptResult struct {
 
 // send runs one call: credential and header checks, then attempts with
 // retries as the policy allows. It returns the 2xx answer or an error.
-func (c *Client) send(ctx context.Context, op operation, bearer string, build buildFunc, opts []CallOption) (answer, error) {
+func (c *Client) send(ctx context.Context, op operation.Operation, req request, opts []CallOption) (answer, error) {
 	cc := collectCallOptions(opts)
 	for name, values := range cc.header {
 		canonical := http.CanonicalHeaderKey(name)
 		if !validHeaderName(name) {
-			return answer{}, &InputError{Operation: op.id, Field: "header " + strconv.Quote(truncate(name, 64)), Rule: "name must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"}
+			return answer{}, &InputError{Operation: op.ID, Field: "header " + strconv.Quote(truncate(name, 64)), Rule: "name must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"}
 		}
 		if protectedHeaders[canonical] {
-			return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
+			return answer{}, &InputError{Operation: op.ID, Field: "header " + canonical, Rule: "is set by the client and cannot be overridden"}
 		}
 		for _, v := range values {
 			if strings.IndexFunc(v, isHeaderControl) >= 0 {
-				return answer{}, &InputError{Operation: op.id, Field: "header " + canonical, Rule: "value must be on one line, without control characters"}
+				return answer{}, &InputError{Operation: op.ID, Field: "header " + canonical, Rule: "value must be on one line, without control characters"}
 			}
 		}
 	}
-	if op.auth == authClient && c.clientID == "" {
-		return answer{}, fmt.Errorf("cfverify: %s: %w", op.id, ErrMissingCredentials)
+	if op.Auth == operation.ClientCredentials && c.clientID == "" {
+		return answer{}, fmt.Errorf("cfverify: %s: %w", op.ID, ErrMissingCredentials)
 	}
 	maxAttempts := c.retry.MaxAttempts
 	if cc.maxAttempts != nil {
@@ -133,8 +98,15 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 	maxAttempts = max(maxAttempts, 1)
 	policy := c.retry.withDefaults()
 
+	// One deadline per call: the per-attempt timeout gets its own context
+	// only when it ends before the caller's deadline.
+	perAttempt := c.timeout
+	if deadline, ok := ctx.Deadline(); ok && perAttempt > 0 && time.Until(deadline) <= perAttempt {
+		perAttempt = 0
+	}
+
 	for attempt := 1; ; attempt++ {
-		r := c.attempt(ctx, op, bearer, build, cc.header)
+		r := c.attempt(ctx, op, req, perAttempt, cc.header)
 		if r.fatal != nil {
 			if r.status != 0 {
 				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)
@@ -156,17 +128,17 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 				err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 			}
-			lastErr = &NetworkError{Operation: op.id, Attempts: attempt, Err: err}
-			retry = attempt < maxAttempts && retryableNetErr(ctx, r.netErr, r.wrote, op.idempotent())
+			lastErr = &NetworkError{Operation: op.ID, Attempts: attempt, Err: err}
+			retry = attempt < maxAttempts && retryableNetErr(ctx, r.netErr, r.wrote, op.Idempotent())
 			wait = policy.backoff(attempt, c.jitter)
 		case r.status >= 200 && r.status < 300:
 			c.logAttempt(ctx, op, r, attempt, nil, false, 0)
 			return answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
 		default:
-			apiErr := newError(op.id, r.status, r.header, r.body, c.now())
+			apiErr := newError(op.ID, r.status, r.header, r.body, c.now())
 			apiErr.Attempts = attempt
 			lastErr = apiErr
-			retry = attempt < maxAttempts && retryableStatus(r.status, op.idempotent())
+			retry = attempt < maxAttempts && retryableStatus(r.status, op.Idempotent())
 			wait = policy.backoff(attempt, c.jitter)
 			if apiErr.RetryAfter > 0 {
 				wait = apiErr.RetryAfter
@@ -186,7 +158,7 @@ func (c *Client) send(ctx context.Context, op operation, bearer string, build bu
 		}
 		c.logAttempt(ctx, op, r, attempt, lastErr, true, wait)
 		if err := sleep(ctx, wait); err != nil {
-			return answer{}, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.id, err, lastErr)
+			return answer{}, fmt.Errorf("cfverify: %s: %w while waiting to retry after: %w", op.ID, err, lastErr)
 		}
 	}
 }
@@ -207,44 +179,46 @@ func collectCallOptions(opts []CallOption) callConfig {
 }
 
 // attempt makes one HTTP request and reads its answer.
-func (c *Client) attempt(ctx context.Context, op operation, bearer string, build buildFunc, extra http.Header) attemptResult {
-	var sig *string
-	if op.auth == authClient && c.publicKey != nil {
+func (c *Client) attempt(ctx context.Context, op operation.Operation, r request, timeout time.Duration, extra http.Header) attemptResult {
+	var sig string
+	if op.Auth == operation.ClientCredentials && c.publicKey != nil {
 		s, err := sign(c.publicKey, c.clientID, c.now())
 		if err != nil {
-			return attemptResult{fatal: fmt.Errorf("cfverify: %s: sign request: %w", op.id, err)}
+			return attemptResult{fatal: fmt.Errorf("cfverify: %s: sign request: %w", op.ID, err)}
 		}
-		sig = &s
+		sig = s
 	}
-	req, err := build(sig)
+	req, err := newRequest(op, c.server, r, c.apiVersion, sig)
 	if err != nil {
-		return attemptResult{fatal: fmt.Errorf("cfverify: %s: build request: %w", op.id, err)}
+		return attemptResult{fatal: fmt.Errorf("cfverify: %s: build request: %w", op.ID, err)}
 	}
 	for name, values := range extra {
 		for _, v := range values {
 			req.Header.Add(name, v)
 		}
 	}
-	switch op.auth {
-	case authClient:
-		req.Header.Set("X-Client-Id", c.clientID)
-		req.Header.Set("X-Client-Secret", c.clientSecret)
-	case authBearer:
-		req.Header.Set("Authorization", "Bearer "+bearer)
+	// Canonical keys set directly: Header.Set would canonicalise each again.
+	switch op.Auth {
+	case operation.ClientCredentials:
+		req.Header["X-Client-Id"] = []string{c.clientID}
+		req.Header["X-Client-Secret"] = []string{c.clientSecret}
+	case operation.Bearer:
+		req.Header["Authorization"] = []string{"Bearer " + r.bearer}
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	req.Header["User-Agent"] = c.userAgentHeader
+	req.Header["Accept"] = acceptJSON
 
-	actx, cancel := ctx, context.CancelFunc(func() {})
-	if c.timeout > 0 {
-		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	actx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	defer cancel()
 	// Whether the request reached a connection matters only to retrying a
 	// call that is not idempotent; tracing it costs four allocations, so
 	// only those calls pay for it.
 	var wrote *atomic.Bool
-	if !op.idempotent() {
+	if !op.Idempotent() {
 		wrote = new(atomic.Bool)
 		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
 		actx = httptrace.WithClientTrace(actx, trace)
@@ -265,7 +239,7 @@ func (c *Client) attempt(ctx context.Context, op operation, bearer string, build
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		res.body, err = readCapped(resp, c.maxResponseBytes)
 		if errors.Is(err, ErrResponseTooLarge) {
-			res.fatal = fmt.Errorf("cfverify: %s: HTTP %d: %w (limit %d bytes)", op.id, resp.StatusCode, err, c.maxResponseBytes)
+			res.fatal = fmt.Errorf("cfverify: %s: HTTP %d: %w (limit %d bytes)", op.ID, resp.StatusCode, err, c.maxResponseBytes)
 			return res
 		}
 	} else {
@@ -320,13 +294,13 @@ func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
 
 // logAttempt writes the debug record of one attempt. It carries no header,
 // query or body: nothing in it is secret or personal.
-func (c *Client) logAttempt(ctx context.Context, op operation, r attemptResult, attempt int, err error, retrying bool, retryIn time.Duration) {
+func (c *Client) logAttempt(ctx context.Context, op operation.Operation, r attemptResult, attempt int, err error, retrying bool, retryIn time.Duration) {
 	if !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("operation", op.id),
-		slog.String("method", op.method),
+		slog.String("operation", op.ID),
+		slog.String("method", op.Method),
 		slog.String("path", r.path),
 		slog.Int("attempt", attempt),
 		slog.Int("status", r.status),
@@ -344,8 +318,16 @@ func (c *Client) logAttempt(ctx context.Context, op operation, r attemptResult, 
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "cfverify: http attempt", attrs...)
 }
 
-// decode unmarshals a 2xx answer into out, which must be a JSON object.
-func decode(op operation, a *answer, out any) error {
+// acceptJSON is the Accept header of every request; the client decodes
+// only JSON. Shared: net/http does not modify header values it sends.
+var acceptJSON = []string{"application/json"}
+
+// decode unmarshals a 2xx answer into out, which must be a JSON object, in
+// one pass that also rejects what encoding/json would decode without a
+// word but not as the server meant it: invalid UTF-8 and a member name
+// given twice. Names match exactly (the spec's names), so a case variant
+// ("STATUS") is an unknown member, not a second value for "status".
+func decode(op operation.Operation, a *answer, out any) error {
 	body := bytes.TrimSpace(a.body)
 	var err error
 	switch {
@@ -354,12 +336,10 @@ func decode(op operation, a *answer, out any) error {
 	case body[0] != '{':
 		err = errors.New("body is not a JSON object")
 	default:
-		if err = checkJSONText(body); err == nil {
-			err = json.Unmarshal(body, out)
-		}
+		err = jsonv2.Unmarshal(body, out)
 	}
 	if err != nil {
-		return &DecodeError{Operation: op.id, StatusCode: a.status, ContentType: a.contentType, Err: err}
+		return &DecodeError{Operation: op.ID, StatusCode: a.status, ContentType: a.contentType, Err: err}
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,18 +19,18 @@ func TestFinancialInformation_statement(t *testing.T) {
 	c := newClient(t, srv)
 	fi, err := c.FinancialInformation(t.Context(), client.ByReferenceID(12462))
 	require.NoError(t, err)
-	assert.Equal(t, client.FIActive, *fi.Status)
+	assert.Equal(t, verification.FIActive, *fi.Status)
 
-	var accounts []client.StatementAccount
+	var accounts []verification.StatementAccount
 	for acc := range fi.Accounts() {
 		accounts = append(accounts, acc)
 	}
 	require.Len(t, accounts, 2)
 	assert.Equal(t, "FIP_1", accounts[0].FIPID)
-	assert.Equal(t, client.AccountDelivered, accounts[0].Status)
+	assert.Equal(t, verification.AccountDelivered, accounts[0].Status)
 	assert.NotNil(t, accounts[0].Deposit)
 	assert.Equal(t, "FIP_2", accounts[1].FIPID)
-	assert.Equal(t, client.AccountPending, accounts[1].Status)
+	assert.Equal(t, verification.AccountPending, accounts[1].Status)
 	assert.Nil(t, accounts[1].Deposit, "data is null until delivered")
 	assert.Equal(t, 1, fi.PendingAccounts())
 
@@ -40,13 +42,13 @@ func TestFinancialInformation_statement(t *testing.T) {
 	assert.Equal(t, "INR", bal.Currency)
 	assert.True(t, bal.ODLimit.Valid)
 	assert.True(t, bal.Pending.Valid)
-	assert.Equal(t, client.Debit, bal.PendingType)
+	assert.Equal(t, verification.Debit, bal.PendingType)
 	assert.Equal(t, time.Date(2020, 6, 22, 7, 50, 0, 0, time.UTC), bal.At.UTC())
 	_, ok, err = accounts[1].Balance()
 	require.NoError(t, err)
 	assert.False(t, ok)
 
-	var txs []client.StatementTransaction
+	var txs []verification.StatementTransaction
 	for tx, err := range fi.Transactions() {
 		require.NoError(t, err)
 		txs = append(txs, tx)
@@ -56,7 +58,7 @@ func TestFinancialInformation_statement(t *testing.T) {
 	assert.Equal(t, "FIP_1", tx.FIPID)
 	assert.Equal(t, "XXXXXX4363", tx.MaskedAccNumber)
 	assert.Equal(t, "M3256752", tx.TxnID)
-	assert.Equal(t, client.Debit, tx.Type)
+	assert.Equal(t, verification.Debit, tx.Type)
 	assert.Equal(t, "129", tx.Amount.String())
 	assert.Equal(t, "-129", tx.Signed().String())
 	assert.Equal(t, "567.25", tx.Balance.Decimal.String())
@@ -116,17 +118,17 @@ func TestFinancialInformation_transactionsAcrossProvidersAndExactSums(t *testing
 func TestParseAmount(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"666.33": "666.33", "0": "0", " 129 ": "129", "-5.5": "-5.5"} {
-		d, err := client.ParseAmount(in)
+		d, err := verification.ParseAmount(in)
 		require.NoError(t, err, in)
 		require.True(t, d.Valid)
 		assert.Equal(t, want, d.Decimal.String())
 	}
 	for _, blank := range []string{"", " "} {
-		d, err := client.ParseAmount(blank)
+		d, err := verification.ParseAmount(blank)
 		require.NoError(t, err)
 		assert.False(t, d.Valid)
 	}
-	_, err := client.ParseAmount("1,000.00")
+	_, err := verification.ParseAmount("1,000.00")
 	require.Error(t, err)
 }
 
@@ -134,12 +136,12 @@ func TestParseDate(t *testing.T) {
 	t.Parallel()
 	want := time.Date(1995, 2, 2, 0, 0, 0, 0, time.UTC)
 	for _, in := range []string{"1995-02-02", "02-02-1995", " 02-02-1995 "} {
-		got, err := client.ParseDate(in)
+		got, err := verification.ParseDate(in)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
 	for _, bad := range []string{"", "1995/02/02", "31-02-1995", "1995-13-01", "2-2-1995", "02021995"} {
-		_, err := client.ParseDate(bad)
+		_, err := verification.ParseDate(bad)
 		require.Error(t, err, bad)
 		if bad != "" {
 			assert.NotContains(t, err.Error(), bad, "the value, often a date of birth, is not quoted")

@@ -15,8 +15,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/rawclient"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -174,9 +175,8 @@ func roundTrip(t *testing.T, body []byte, target any, skip []string) []string {
 	require.NoError(t, json.Unmarshal(body, target), "decoding into %T", target)
 	again, err := json.Marshal(target)
 	require.NoError(t, err)
-	// Unknown properties are left out of both sides: the generated types drop
-	// them, except under a union (ScopeData), which keeps its raw JSON.
-	return differences(withoutPaths(decodeAny(t, body), skip), withoutPaths(decodeAny(t, again), skip))
+	// Unknown properties are left out of both sides: the types drop them.
+	return differences(sortedByScope(withoutPaths(decodeAny(t, body), skip)), sortedByScope(withoutPaths(decodeAny(t, again), skip)))
 }
 
 func TestFixtures_roundTripThroughTheGeneratedTypes(t *testing.T) {
@@ -190,51 +190,85 @@ func TestFixtures_roundTripThroughTheGeneratedTypes(t *testing.T) {
 	}
 }
 
-// scopeTypes is the record shape each scope must decode into.
-var scopeTypes = map[string]reflect.Type{
-	"AADHAAR":      reflect.TypeFor[api.AadhaarScope](),
-	"PAN":          reflect.TypeFor[api.PANScope](),
-	"DOB":          reflect.TypeFor[api.DOBScope](),
-	"EMAIL":        reflect.TypeFor[api.EmailScope](),
-	"GENDER":       reflect.TypeFor[api.GenderScope](),
-	"MOBILE":       reflect.TypeFor[api.MobileScope](),
-	"NAME":         reflect.TypeFor[api.NameScope](),
-	"OCCUPATION":   reflect.TypeFor[api.OccupationScope](),
-	"ADDRESS":      reflect.TypeFor[api.AddressScope](),
-	"INCOME":       reflect.TypeFor[api.IncomeScope](),
-	"BANK_ACCOUNT": reflect.TypeFor[api.BankAccountScope](),
-}
+// allScopes are the scopes UserDetails has typed records for.
+var allScopes = []string{"AADHAAR", "PAN", "DOB", "EMAIL", "GENDER", "MOBILE", "NAME", "OCCUPATION", "ADDRESS", "INCOME", "BANK_ACCOUNT"}
 
-// ScopeData keeps its raw JSON, so the round trip above cannot lose a
-// scope's fields: decoding each entry into its typed branch can.
-func TestFixtures_userDetailsScopesDecodeThroughTheDiscriminator(t *testing.T) {
+// Every scope entry of every user-details fixture decodes into its typed
+// records with no field lost: re-encoded, each scope's records are the
+// fixture's (UserDetails encodes scopes in its field order, so entries are
+// compared by scope, not by position).
+func TestFixtures_userDetailsScopesDecodeIntoTypedRecords(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
 	for _, f := range fixtures(t) {
 		if f.Operation != "getUserDetails" || f.Status != http.StatusOK {
 			continue
 		}
-		var details api.UserDetails
+		var details verification.UserDetails
 		require.NoError(t, json.Unmarshal(f.body, &details), f.File)
-		original := withoutPaths(decodeAny(t, f.body), unknownPaths(f.Drift)).(map[string]any)
-		entries, _ := original["scopes"].([]any)
-		require.Len(t, details.Scopes, len(entries), f.File)
-		for i, sd := range details.Scopes {
-			name := fmt.Sprintf("%s scopes[%d]", f.File, i)
-			scope, err := sd.Discriminator()
-			require.NoError(t, err, name)
-			want, known := scopeTypes[scope]
-			require.True(t, known, "%s: scope %q", name, scope)
-			value, err := sd.ValueByDiscriminator()
-			require.NoError(t, err, name)
-			assert.Equal(t, want, reflect.TypeOf(value), name)
-			again, err := json.Marshal(value)
-			require.NoError(t, err)
-			assert.Empty(t, differences(entries[i], decodeAny(t, again)), "%s: fields lost in %T", name, value)
+		assert.Empty(t, details.Other, "%s: every fixture scope is a known one", f.File)
+		again, err := json.Marshal(&details)
+		require.NoError(t, err)
+		original := byScope(t, withoutPaths(decodeAny(t, f.body), unknownPaths(f.Drift)))
+		encoded := byScope(t, decodeAny(t, again))
+		assert.Equal(t, sortedKeys(original), sortedKeys(encoded), f.File)
+		for scope, recs := range original {
+			assert.Empty(t, differences(recs, encoded[scope]), "%s: %s records lost fields", f.File, scope)
 			seen[scope] = true
 		}
 	}
-	assert.Equal(t, sortedKeys(scopeTypes), sortedKeys(seen), "the fixtures exercise every scope's branch")
+	want := map[string]bool{}
+	for _, s := range allScopes {
+		want[s] = true
+	}
+	assert.Equal(t, sortedKeys(want), sortedKeys(seen), "the fixtures exercise every scope")
+}
+
+// byScope gathers a user-details body's records by scope, in order.
+func byScope(t *testing.T, body any) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	entries, _ := body.(map[string]any)["scopes"].([]any)
+	for _, e := range entries {
+		entry := e.(map[string]any)
+		scope, _ := entry["scope"].(string)
+		recs, _ := entry["records"].([]any)
+		prev, _ := out[scope].([]any)
+		out[scope] = append(prev, recs...)
+	}
+	return out
+}
+
+// sortedByScope is a user-details body with its scope entries in scope
+// order, so that two encodings compare regardless of entry order; absent
+// or null scopes and records become [] (UserDetails holds "none" one way).
+// Other bodies pass unchanged.
+func sortedByScope(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	scopes, present := m["scopes"]
+	if present && scopes == nil {
+		m["scopes"] = []any{}
+	}
+	entries, ok := m["scopes"].([]any)
+	if !ok {
+		return v
+	}
+	entries = slices.Clone(entries)
+	for _, e := range entries {
+		if entry, ok := e.(map[string]any); ok && entry["records"] == nil {
+			entry["records"] = []any{}
+		}
+	}
+	slices.SortStableFunc(entries, func(a, b any) int {
+		sa, _ := a.(map[string]any)["scope"].(string)
+		sb, _ := b.(map[string]any)["scope"].(string)
+		return strings.Compare(sa, sb)
+	})
+	m["scopes"] = entries
+	return m
 }
 
 // TestGeneratedClient_decodesEveryFixture serves each fixture with its
@@ -261,7 +295,7 @@ func TestGeneratedClient_decodesEveryFixture(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	transport := openapi.NewValidatingTransport(nil, openapi.WithMode(openapi.ModeFail), openapi.WithLogger(nil))
-	client, err := api.NewClientWithResponses(srv.URL+"/verification", api.WithHTTPClient(&http.Client{Transport: transport}))
+	client, err := rawclient.NewClientWithResponses(srv.URL+"/verification", rawclient.WithHTTPClient(&http.Client{Transport: transport}))
 	require.NoError(t, err)
 
 	const version = "2024-12-01"
@@ -284,16 +318,16 @@ func TestGeneratedClient_decodesEveryFixture(t *testing.T) {
 			var err error
 			switch f.Operation {
 			case "getDataAvailability":
-				resp, err = client.GetDataAvailabilityWithResponse(ctx, &api.GetDataAvailabilityParams{XApiVersion: version},
-					api.DataAvailabilityRequest{VerificationID: vid, User: []api.UserIdentifier{{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: "9000000001"}}}, editor)
+				resp, err = client.GetDataAvailabilityWithResponse(ctx, &rawclient.GetDataAvailabilityParams{XApiVersion: version},
+					rawclient.DataAvailabilityRequest{VerificationID: vid, User: []rawclient.UserIdentifier{{IdentifierType: rawclient.IdentifierTypeMOBILE, IdentifierValue: "9000000001"}}}, editor)
 			case "getUserDetails":
-				resp, err = client.GetUserDetailsWithResponse(ctx, &api.GetUserDetailsParams{XApiVersion: version}, editor)
+				resp, err = client.GetUserDetailsWithResponse(ctx, &rawclient.GetUserDetailsParams{XApiVersion: version}, editor)
 			case "getDigiLockerStatus":
-				resp, err = client.GetDigiLockerStatusWithResponse(ctx, &api.GetDigiLockerStatusParams{XApiVersion: version, VerificationID: &vid}, editor)
+				resp, err = client.GetDigiLockerStatusWithResponse(ctx, &rawclient.GetDigiLockerStatusParams{XApiVersion: version, VerificationID: &vid}, editor)
 			case "getConsentStatus":
-				resp, err = client.GetConsentStatusWithResponse(ctx, &api.GetConsentStatusParams{XApiVersion: version, ConsentRefID: &ref}, editor)
+				resp, err = client.GetConsentStatusWithResponse(ctx, &rawclient.GetConsentStatusParams{XApiVersion: version, ConsentRefID: &ref}, editor)
 			case "getFinancialInformation":
-				resp, err = client.GetFinancialInformationWithResponse(ctx, &api.GetFinancialInformationParams{XApiVersion: version, FIVerificationID: &vid}, editor)
+				resp, err = client.GetFinancialInformationWithResponse(ctx, &rawclient.GetFinancialInformationParams{XApiVersion: version, FIVerificationID: &vid}, editor)
 			default:
 				t.Fatalf("no call for %s", f.Operation)
 			}

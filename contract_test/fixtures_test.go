@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 	"github.com/stretchr/testify/require"
 )
 
@@ -144,15 +144,15 @@ func validator(t testing.TB) *openapi.Validator {
 
 // operations maps each operationId to a new value of its success type.
 var operations = map[string]func() any{
-	"getDataAvailability":     func() any { return new(api.DataAvailability) },
-	"getUserDetails":          func() any { return new(api.UserDetails) },
-	"getDigiLockerStatus":     func() any { return new(api.DigiLockerStatus) },
-	"getConsentStatus":        func() any { return new(api.ConsentStatus) },
-	"getFinancialInformation": func() any { return new(api.FinancialInformation) },
+	"getDataAvailability":     func() any { return new(verification.DataAvailability) },
+	"getUserDetails":          func() any { return new(verification.UserDetails) },
+	"getDigiLockerStatus":     func() any { return new(verification.DigiLockerStatus) },
+	"getConsentStatus":        func() any { return new(verification.ConsentStatus) },
+	"getFinancialInformation": func() any { return new(verification.FinancialInformation) },
 }
 
 // newTarget returns a pointer to the generated type a response of op with
-// status decodes into: the operation's type for 200, api.Error otherwise.
+// status decodes into: the operation's type for 200, verification.Error otherwise.
 func newTarget(t testing.TB, op string, status int) any {
 	t.Helper()
 	newOp, ok := operations[op]
@@ -160,5 +160,5 @@ func newTarget(t testing.TB, op string, status int) any {
 	if status == http.StatusOK {
 		return newOp()
 	}
-	return new(api.Error)
+	return new(verification.Error)
 }

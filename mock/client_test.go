@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,32 +90,18 @@ func TestClient_wholeFlow(t *testing.T) {
 	ud, err := c.UserDetails(ctx, "flow-token")
 	require.NoError(t, err)
 	assert.Len(t, ud.Shared(), 11)
-	for _, get := range []func() (int, error){
-		func() (int, error) { r, err := ud.Aadhaar(); return len(r), err },
-		func() (int, error) { r, err := ud.PAN(); return len(r), err },
-		func() (int, error) { r, err := ud.DOB(); return len(r), err },
-		func() (int, error) { r, err := ud.Email(); return len(r), err },
-		func() (int, error) { r, err := ud.Gender(); return len(r), err },
-		func() (int, error) { r, err := ud.Mobile(); return len(r), err },
-		func() (int, error) { r, err := ud.Name(); return len(r), err },
-		func() (int, error) { r, err := ud.Occupation(); return len(r), err },
-		func() (int, error) { r, err := ud.Address(); return len(r), err },
-		func() (int, error) { r, err := ud.Income(); return len(r), err },
-		func() (int, error) { r, err := ud.BankAccount(); return len(r), err },
-	} {
-		n, err := get()
-		require.NoError(t, err)
+	for _, n := range []int{len(ud.Aadhaar), len(ud.PAN), len(ud.DOB), len(ud.Email), len(ud.Gender),
+		len(ud.Mobile), len(ud.Name), len(ud.Occupation), len(ud.Address), len(ud.Income), len(ud.BankAccount)} {
 		assert.Equal(t, 1, n)
 	}
-	dob, err := ud.DOB()
-	require.NoError(t, err)
-	_, err = client.ParseDate(*dob[0].Metadata.DOB)
+	assert.Empty(t, ud.Other)
+	_, err = verification.ParseDate(*ud.DOB[0].Metadata.DOB)
 	require.NoError(t, err)
 
 	dl, err := c.WaitDigiLocker(ctx, client.ByVerificationID("flow-1"), fast)
 	require.NoError(t, err)
-	assert.Equal(t, client.DigiLockerAuthenticated, *dl.Status)
-	_, err = client.ParseDate(*dl.UserDetails.DOB)
+	assert.Equal(t, verification.DigiLockerAuthenticated, *dl.Status)
+	_, err = verification.ParseDate(*dl.UserDetails.DOB)
 	require.NoError(t, err)
 	ref, ok := dl.ReferenceID.Int64()
 	require.True(t, ok)
@@ -123,11 +111,11 @@ func TestClient_wholeFlow(t *testing.T) {
 
 	cs, err := c.WaitConsent(ctx, client.ByVerificationID("flow-1"), fast)
 	require.NoError(t, err)
-	assert.Equal(t, client.ConsentSuccess, *cs.Status)
+	assert.Equal(t, verification.ConsentSuccess, *cs.Status)
 
 	fi, err := c.WaitFinancialInformation(ctx, client.ByVerificationID("flow-1"), fast)
 	require.NoError(t, err)
-	assert.Equal(t, client.FISuccess, *fi.Status)
+	assert.Equal(t, verification.FISuccess, *fi.Status)
 	assert.Zero(t, fi.PendingAccounts())
 	// Per account: the sum of signed amounts takes the balance before the
 	// first transaction to the summary's balance.
@@ -192,23 +180,23 @@ func TestClient_waitsEndInEveryTerminalStatus(t *testing.T) {
 	srv := start(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
-	for id, want := range map[string]client.DigiLockerStatusValue{
-		"dl-ok": client.DigiLockerAuthenticated, "expired_dl": client.DigiLockerExpired, "denied_dl": client.DigiLockerConsentDenied,
+	for id, want := range map[string]verification.DigiLockerStatusValue{
+		"dl-ok": verification.DigiLockerAuthenticated, "expired_dl": verification.DigiLockerExpired, "denied_dl": verification.DigiLockerConsentDenied,
 	} {
 		st, err := c.WaitDigiLocker(ctx, client.ByVerificationID(id), fast)
 		require.NoError(t, err)
 		assert.Equal(t, want, *st.Status, id)
 	}
-	for id, want := range map[string]client.ConsentStatusValue{
-		"cs-ok": client.ConsentSuccess, "expired_cs": client.ConsentExpired, "denied_cs": client.ConsentRejected,
-		"rejected_cs": client.ConsentRejected, "revoked_cs": client.ConsentRevoked, "paused_cs": client.ConsentPaused,
+	for id, want := range map[string]verification.ConsentStatusValue{
+		"cs-ok": verification.ConsentSuccess, "expired_cs": verification.ConsentExpired, "denied_cs": verification.ConsentRejected,
+		"rejected_cs": verification.ConsentRejected, "revoked_cs": verification.ConsentRevoked, "paused_cs": verification.ConsentPaused,
 	} {
 		st, err := c.WaitConsent(ctx, client.ByVerificationID(id), fast)
 		require.NoError(t, err)
 		assert.Equal(t, want, *st.Status, id)
 	}
-	for id, want := range map[string]client.FIStatusValue{
-		"fi-ok": client.FISuccess, "expired_fi": client.FIExpired, "failed_fi": client.FIFailed, "partial_fi": client.FISuccess, "empty_fi": client.FISuccess,
+	for id, want := range map[string]verification.FIStatusValue{
+		"fi-ok": verification.FISuccess, "expired_fi": verification.FIExpired, "failed_fi": verification.FIFailed, "partial_fi": verification.FISuccess, "empty_fi": verification.FISuccess,
 	} {
 		st, err := c.WaitFinancialInformation(ctx, client.ByVerificationID(id), fast)
 		require.NoError(t, err)
@@ -228,7 +216,7 @@ func TestClient_retriesThroughFaults(t *testing.T) {
 		var raw client.RawResponse
 		st, err := c.DigiLockerStatus(ctx, client.ByVerificationID(id), client.WithRawResponse(&raw))
 		require.NoError(t, err, id)
-		assert.Equal(t, client.DigiLockerPending, *st.Status, id)
+		assert.Equal(t, verification.DigiLockerPending, *st.Status, id)
 		assert.Greater(t, raw.Attempts, 1, id)
 	}
 	assert.Equal(t, 6, srv.FaultsInjected(), "503×2, 429, 502 HTML, reset, truncate")

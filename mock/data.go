@@ -7,16 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // allScopes are the eleven scopes, in the order the vendor lists them.
-var allScopes = []api.Scope{
-	api.ScopeAADHAAR, api.ScopePAN, api.ScopeDOB, api.ScopeEMAIL, api.ScopeGENDER, api.ScopeMOBILE,
-	api.ScopeNAME, api.ScopeOCCUPATION, api.ScopeADDRESS, api.ScopeINCOME, api.ScopeBANKACCOUNT,
+var allScopes = []verification.Scope{
+	verification.ScopeAADHAAR, verification.ScopePAN, verification.ScopeDOB, verification.ScopeEMAIL, verification.ScopeGENDER, verification.ScopeMOBILE,
+	verification.ScopeNAME, verification.ScopeOCCUPATION, verification.ScopeADDRESS, verification.ScopeINCOME, verification.ScopeBANKACCOUNT,
 }
 
-func scopesOf(s Scenario) []api.Scope {
+func scopesOf(s Scenario) []verification.Scope {
 	if s.Scopes == nil {
 		return allScopes
 	}
@@ -47,7 +47,7 @@ type person struct {
 	house, street, city, state, pin string
 	bankAccount, bankName, ifsc     string
 	occupation                      string
-	income                          api.IncomeRange
+	income                          verification.IncomeRange
 }
 
 func fakePerson(seed uint64) person {
@@ -68,8 +68,8 @@ func fakePerson(seed uint64) person {
 	if i%2 == 0 {
 		gender, word = "F", "FEMALE"
 	}
-	incomes := []api.IncomeRange{api.IncomeRangeBELOWONELAKH, api.IncomeRangeONETOFIVELAKH, api.IncomeRangeFIVETOTENLAKH,
-		api.IncomeRangeTENTOTWENTYFIVELAKH, api.IncomeRangeABOVETWENTYFIVELAKH}
+	incomes := []verification.IncomeRange{verification.IncomeRangeBELOWONELAKH, verification.IncomeRangeONETOFIVELAKH, verification.IncomeRangeFIVETOTENLAKH,
+		verification.IncomeRangeTENTOTWENTYFIVELAKH, verification.IncomeRangeABOVETWENTYFIVELAKH}
 	return person{
 		first: first, last: last, gender: gender, genderWord: word,
 		dob:     time.Date(1965+rng.IntN(36), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC),
@@ -90,28 +90,25 @@ func (p person) name() string    { return p.first + " " + p.last }
 func (p person) address() string { return p.house + ", " + p.street + ", " + p.city + " - " + p.pin }
 
 // userDetails builds the answer of GET /oauth2/user-details for a token.
-func userDetails(seed uint64, token string, s Scenario) api.UserDetails {
+func userDetails(seed uint64, token string, s Scenario) verification.UserDetails {
 	h := hashID(seed, "user-details", token)
 	p := fakePerson(h)
 	score := func(v float64) *float64 { return &v }
-	out := api.UserDetails{
+	out := verification.UserDetails{
 		ReferenceID:    refID(int64(1_000_000 + h%9_000_000)),
 		VerificationID: ptr("secureid_" + strconv.FormatUint(h%1_000_000_000, 36)),
-		Scopes:         []api.ScopeData{},
 	}
 	for _, scope := range scopesOf(s) {
-		var sd api.ScopeData
-		var err error
 		switch scope {
-		case api.ScopeAADHAAR:
-			err = sd.FromAadhaarScope(api.AadhaarScope{Scope: scope, Records: []api.AadhaarRecord{{
+		case verification.ScopeAADHAAR:
+			out.Aadhaar = append(out.Aadhaar, []verification.AadhaarRecord{{
 				ConfidenceScore: score(0.85),
-				Metadata: &api.AadhaarMetadata{
+				Metadata: &verification.AadhaarMetadata{
 					Aadhaar: ptr(p.aadhaar), CareOf: ptr("S/O: " + fakeFirstNames[int(h%7)] + " " + p.last),
 					Address: ptr(p.house + "," + p.street + "," + p.city + "," + p.state + ",India"),
 					DOB:     ptr(p.dob.Format("02-01-2006")), Email: ptr(p.email), Gender: ptr(p.gender),
 					Name: ptr(p.name()),
-					SplitAddress: &api.SplitAddress{
+					SplitAddress: &verification.SplitAddress{
 						Country: ptr("India"), Dist: ptr(p.city), House: ptr(p.house), Landmark: ptr("Near Example Park"),
 						Pincode: ptr(p.pin), Po: ptr(p.city), State: ptr(p.state), Street: ptr(p.street),
 						Subdist: ptr(p.city), Vtc: ptr(p.city),
@@ -119,72 +116,67 @@ func userDetails(seed uint64, token string, s Scenario) api.UserDetails {
 					YearOfBirth: ptr(strconv.Itoa(p.dob.Year())), MobileHash: ptr(strconv.FormatUint(h, 16)),
 					PhotoLink: ptr("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
 				},
-			}}})
-		case api.ScopePAN:
-			err = sd.FromPANScope(api.PANScope{Scope: scope, Records: []api.PANRecord{{
+			}}...)
+		case verification.ScopePAN:
+			out.PAN = append(out.PAN, []verification.PANRecord{{
 				ConfidenceScore: score(0.85),
-				Metadata: &api.PANMetadata{
+				Metadata: &verification.PANMetadata{
 					PAN: ptr(p.pan), Type: ptr("Individual"), RegisteredName: ptr(p.name()),
 					AadhaarSeedingStatus: ptr("Y"), LastUpdatedAt: ptr("2023-09-01"), NamePANCard: ptr(p.name()),
 					AadhaarSeedingStatusDesc: ptr("Aadhaar is linked to PAN"),
 				},
-			}}})
-		case api.ScopeDOB:
-			err = sd.FromDOBScope(api.DOBScope{Scope: scope, Records: []api.DOBRecord{{
-				Metadata: &api.DOBMetadata{DOB: ptr(p.dob.Format(time.DateOnly))},
-			}}})
-		case api.ScopeEMAIL:
-			err = sd.FromEmailScope(api.EmailScope{Scope: scope, Records: []api.EmailRecord{{
-				Metadata: &api.EmailMetadata{Email: ptr(p.email)},
-			}}})
-		case api.ScopeGENDER:
-			err = sd.FromGenderScope(api.GenderScope{Scope: scope, Records: []api.GenderRecord{{
-				Metadata: &api.GenderMetadata{Gender: ptr(p.genderWord)},
-			}}})
-		case api.ScopeMOBILE:
-			err = sd.FromMobileScope(api.MobileScope{Scope: scope, Records: []api.MobileRecord{{
-				Metadata: &api.MobileMetadata{Mobile: ptr(p.mobile)},
-			}}})
-		case api.ScopeNAME:
-			err = sd.FromNameScope(api.NameScope{Scope: scope, Records: []api.NameRecord{{
-				ConfidenceScore: score(0.85), Metadata: &api.NameMetadata{Name: ptr(p.name())},
-			}}})
-		case api.ScopeOCCUPATION:
-			err = sd.FromOccupationScope(api.OccupationScope{Scope: scope, Records: []api.OccupationRecord{{
-				Metadata: &api.OccupationMetadata{Occupation: ptr(p.occupation)},
-			}}})
-		case api.ScopeADDRESS:
-			err = sd.FromAddressScope(api.AddressScope{Scope: scope, Records: []api.AddressRecord{{
-				Metadata: &api.AddressMetadata{CompleteAddress: ptr(p.address()), State: ptr(p.state), Type: ptr("Permanent"), Pincode: ptr(p.pin)},
-			}}})
-		case api.ScopeINCOME:
-			err = sd.FromIncomeScope(api.IncomeScope{Scope: scope, Records: []api.IncomeRecord{{
-				Metadata: &api.IncomeMetadata{Income: ptr(p.income)},
-			}}})
-		case api.ScopeBANKACCOUNT:
-			err = sd.FromBankAccountScope(api.BankAccountScope{Scope: scope, Records: []api.BankAccountRecord{{
+			}}...)
+		case verification.ScopeDOB:
+			out.DOB = append(out.DOB, []verification.DOBRecord{{
+				Metadata: &verification.DOBMetadata{DOB: ptr(p.dob.Format(time.DateOnly))},
+			}}...)
+		case verification.ScopeEMAIL:
+			out.Email = append(out.Email, []verification.EmailRecord{{
+				Metadata: &verification.EmailMetadata{Email: ptr(p.email)},
+			}}...)
+		case verification.ScopeGENDER:
+			out.Gender = append(out.Gender, []verification.GenderRecord{{
+				Metadata: &verification.GenderMetadata{Gender: ptr(p.genderWord)},
+			}}...)
+		case verification.ScopeMOBILE:
+			out.Mobile = append(out.Mobile, []verification.MobileRecord{{
+				Metadata: &verification.MobileMetadata{Mobile: ptr(p.mobile)},
+			}}...)
+		case verification.ScopeNAME:
+			out.Name = append(out.Name, []verification.NameRecord{{
+				ConfidenceScore: score(0.85), Metadata: &verification.NameMetadata{Name: ptr(p.name())},
+			}}...)
+		case verification.ScopeOCCUPATION:
+			out.Occupation = append(out.Occupation, []verification.OccupationRecord{{
+				Metadata: &verification.OccupationMetadata{Occupation: ptr(p.occupation)},
+			}}...)
+		case verification.ScopeADDRESS:
+			out.Address = append(out.Address, []verification.AddressRecord{{
+				Metadata: &verification.AddressMetadata{CompleteAddress: ptr(p.address()), State: ptr(p.state), Type: ptr("Permanent"), Pincode: ptr(p.pin)},
+			}}...)
+		case verification.ScopeINCOME:
+			out.Income = append(out.Income, []verification.IncomeRecord{{
+				Metadata: &verification.IncomeMetadata{Income: ptr(p.income)},
+			}}...)
+		case verification.ScopeBANKACCOUNT:
+			out.BankAccount = append(out.BankAccount, []verification.BankAccountRecord{{
 				ConfidenceScore: score(0.85),
-				Metadata: &api.BankAccountMetadata{
+				Metadata: &verification.BankAccountMetadata{
 					BankAccount: ptr(p.bankAccount), NameAtBank: ptr(p.name()), BankName: ptr(p.bankName),
 					City: ptr(strings.ToUpper(p.city)), Branch: ptr(strings.ToUpper(p.city)), MICR: ptr(p.pin + "002"),
 				},
-			}}})
-		default:
-			continue // a scope the mock has no data shape for
+			}}...)
 		}
-		if err != nil {
-			panic(err) // marshalling plain structs cannot fail
-		}
-		out.Scopes = append(out.Scopes, sd)
+		// A scope the mock has no data shape for is left out.
 	}
 	return out
 }
 
 // digiLockerUser is the user DigiLocker knows once authenticated.
-func digiLockerUser(seed uint64, id, eaadhaar string) *api.DigiLockerUserDetails {
+func digiLockerUser(seed uint64, id, eaadhaar string) *verification.DigiLockerUserDetails {
 	p := fakePerson(hashID(seed, "digilocker", id))
-	return &api.DigiLockerUserDetails{
+	return &verification.DigiLockerUserDetails{
 		Name: ptr(p.name()), DOB: ptr(p.dob.Format("02-01-2006")), Gender: ptr(p.gender),
-		Eaadhaar: ptr(api.DigiLockerUserDetailsEaadhaar(eaadhaar)), Mobile: ptr(p.mobile),
+		Eaadhaar: ptr(verification.DigiLockerUserDetailsEaadhaar(eaadhaar)), Mobile: ptr(p.mobile),
 	}
 }

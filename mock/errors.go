@@ -3,7 +3,8 @@ package mock
 import (
 	"net/http"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // apiError is one error answer in the vendor's shape: an HTTP status and a
@@ -17,8 +18,8 @@ type apiError struct {
 	message string
 }
 
-func (e apiError) body() api.Error {
-	return api.Error{Type: ptr(e.typ), Code: ptr(e.code), Message: ptr(e.message)}
+func (e apiError) body() verification.Error {
+	return verification.Error{Type: ptr(e.typ), Code: ptr(e.code), Message: ptr(e.message)}
 }
 
 // withMessage returns a copy of e with another message.
@@ -91,7 +92,7 @@ type lookup struct {
 
 var (
 	digiLockerLookup = lookup{
-		idParam: "verification_id", refParam: "reference_id",
+		idParam: operation.DigiLockerStatus.IDParam, refParam: operation.DigiLockerStatus.RefParam,
 		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "Please provide verification_id or reference_id"},
 		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "Please provide either verification_id or reference_id, not both"}, // cfverify
 		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "verification_id_value_invalid", "Please enter a valid verification_id"},
@@ -100,7 +101,7 @@ var (
 		refNotFound: apiError{http.StatusNotFound, typeNotFound, "reference_id_value_invalid", "Please enter a valid reference_id"},
 	}
 	consentLookup = lookup{
-		idParam: "consent_verification_id", refParam: "consent_ref_id",
+		idParam: operation.ConsentStatus.IDParam, refParam: operation.ConsentStatus.RefParam,
 		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide consent_verification_id or consent_ref_id"},
 		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide either consent_verification_id or consent_ref_id, not both"}, // cfverify
 		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "consent_verification_id_value_invalid", "Please enter a valid consent_verification_id"},
@@ -109,7 +110,7 @@ var (
 		refNotFound: apiError{http.StatusNotFound, typeNotFound, "consent_ref_id_value_invalid", "Please enter a valid consent_ref_id"},
 	}
 	fiLookup = lookup{
-		idParam: "fi_verification_id", refParam: "fi_ref_id",
+		idParam: operation.FinancialInformation.IDParam, refParam: operation.FinancialInformation.RefParam,
 		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide fi_verification_id or fi_ref_id"},
 		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide either fi_verification_id or fi_ref_id, not both"}, // cfverify
 		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "fi_verification_id_value_invalid", "Please enter a valid fi_verification_id"},

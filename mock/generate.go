@@ -9,7 +9,7 @@ import (
 
 	"github.com/cfverify/cfverify/openapi/wire"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // FIOptions says what GenerateFI makes. Every zero field has a default.
@@ -32,10 +32,10 @@ type FIOptions struct {
 	ConsentVerificationID string
 	FIRefID               int64
 	// Status is the request's status (default SUCCESS).
-	Status api.FIStatusValue
+	Status verification.FIStatusValue
 	// AccountStatuses gives each account's status (default DELIVERED);
 	// only DELIVERED accounts carry data.
-	AccountStatuses []api.FIAccountStatus
+	AccountStatuses []verification.FIAccountStatus
 }
 
 // IST is India Standard Time (+05:30), the offset bank timestamps carry.
@@ -52,7 +52,7 @@ var defaultFITo = time.Date(2025, 3, 31, 23, 59, 59, 0, IST)
 // Amounts are decimal strings ("129", "567.25"). The result validates
 // against the spec. It is quick enough for benchmarks of 100,000
 // transactions.
-func GenerateFI(o FIOptions) *api.FinancialInformation {
+func GenerateFI(o FIOptions) *verification.FinancialInformation {
 	if o.Accounts <= 0 {
 		o.Accounts = 2
 	}
@@ -81,26 +81,26 @@ func GenerateFI(o FIOptions) *api.FinancialInformation {
 		o.FIRefID = 1000001
 	}
 	if o.Status == "" {
-		o.Status = api.FIStatusValueSUCCESS
+		o.Status = verification.FIStatusValueSUCCESS
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
-	fi := &api.FinancialInformation{
+	fi := &verification.FinancialInformation{
 		FIVerificationID:      ptr(o.FIVerificationID),
 		ConsentVerificationID: ptr(o.ConsentVerificationID),
 		FIRefID:               refID(o.FIRefID),
 		FIFrom:                ptr(wire.NewTimestamp(o.From.UTC())),
 		FITo:                  ptr(wire.NewTimestamp(o.To.UTC())),
 		Status:                ptr(o.Status),
-		FIData:                []api.FIPData{},
+		FIData:                []verification.FIPData{},
 	}
 	for i := range o.Accounts {
 		if i%o.AccountsPerFIP == 0 {
-			fi.FIData = append(fi.FIData, api.FIPData{
+			fi.FIData = append(fi.FIData, verification.FIPData{
 				FIPID:    ptr("MOCK-FIP-" + strconv.Itoa(len(fi.FIData)+1)),
-				Accounts: []api.FIAccount{},
+				Accounts: []verification.FIAccount{},
 			})
 		}
-		status := api.FIAccountStatusDELIVERED
+		status := verification.FIAccountStatusDELIVERED
 		if i < len(o.AccountStatuses) {
 			status = o.AccountStatuses[i]
 		}
@@ -113,8 +113,8 @@ func GenerateFI(o FIOptions) *api.FinancialInformation {
 }
 
 // refID builds a reference id that encodes as a JSON integer.
-func refID(n int64) *api.ReferenceID {
-	var id api.ReferenceID
+func refID(n int64) *verification.ReferenceID {
+	var id verification.ReferenceID
 	if err := id.UnmarshalJSON(strconv.AppendInt(nil, n, 10)); err != nil {
 		panic(err) // an int64 always decodes
 	}
@@ -123,27 +123,27 @@ func refID(n int64) *api.ReferenceID {
 
 // MarshalFI encodes fi the way the server sends it: an account that is not
 // delivered has "data": null (the generated types would leave it out).
-func MarshalFI(fi *api.FinancialInformation) ([]byte, error) {
+func MarshalFI(fi *verification.FinancialInformation) ([]byte, error) {
 	return json.Marshal(fiWire(fi))
 }
 
 // fiWireAccount shadows FIAccount.Data without omitempty, so nil is null.
 type fiWireAccount struct {
-	api.FIAccount
-	Data *api.FIAccountData `json:"data"`
+	verification.FIAccount
+	Data *verification.FIAccountData `json:"data"`
 }
 
 type fiWireFIP struct {
-	api.FIPData
+	verification.FIPData
 	Accounts []fiWireAccount `json:"accounts"`
 }
 
 type fiWireBody struct {
-	api.FinancialInformation
+	verification.FinancialInformation
 	FIData []fiWireFIP `json:"fi_data"`
 }
 
-func fiWire(fi *api.FinancialInformation) fiWireBody {
+func fiWire(fi *verification.FinancialInformation) fiWireBody {
 	out := fiWireBody{FinancialInformation: *fi}
 	if fi.FIData == nil {
 		return out
@@ -206,9 +206,9 @@ func (g *accountGen) hex(n int) string {
 	return string(b)
 }
 
-func (g *accountGen) account(status api.FIAccountStatus, transactions int) api.FIAccount {
+func (g *accountGen) account(status verification.FIAccountStatus, transactions int) verification.FIAccount {
 	bank := fakeBanks[g.rng.IntN(len(fakeBanks))]
-	acc := api.FIAccount{
+	acc := verification.FIAccount{
 		LinkRefNumber:   ptr(g.hex(8) + "-" + g.hex(4) + "-" + g.hex(4) + "-" + g.hex(4) + "-" + g.hex(12)),
 		MaskedAccNumber: ptr("XXXXXX" + g.digits(4)),
 		Status:          ptr(status),
@@ -216,32 +216,32 @@ func (g *accountGen) account(status api.FIAccountStatus, transactions int) api.F
 	// Draw the data even when it is not delivered, so that an account's
 	// data does not depend on the statuses of the others.
 	data := g.data(bank.name, bank.ifsc, bank.vpa, transactions)
-	if status == api.FIAccountStatusDELIVERED {
+	if status == verification.FIAccountStatusDELIVERED {
 		acc.Data = data
 	}
 	return acc
 }
 
-func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FIAccountData {
+func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *verification.FIAccountData {
 	first, last := g.pick(fakeFirstNames), g.pick(fakeLastNames)
 	city := fakeCities[g.rng.IntN(len(fakeCities))]
 	name := first + " " + last
 	dob := time.Date(1960+g.rng.IntN(41), time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 	opened := time.Date(2000+g.rng.IntN(21), time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28), 0, 0, 0, 0, time.UTC)
 	ifsc := ifscPrefix + "0" + g.digits(6)
-	accType := api.AccountSummaryTypeSAVINGS
+	accType := verification.AccountSummaryTypeSAVINGS
 	if g.rng.IntN(4) == 0 {
-		accType = api.AccountSummaryTypeCURRENT
+		accType = verification.AccountSummaryTypeCURRENT
 	}
 
 	opening := 5_000_00 + g.rng.Int64N(200_000_00) // paise
 	txns, closing := g.transactions(n, opening, name, bankName, vpaSuffix, city.name)
 
-	return &api.FIAccountData{Account: &api.DepositAccount{
-		Type: ptr(api.FITypeDEPOSIT),
-		Profile: &api.AccountProfile{Holders: &api.AccountHolders{
-			Type: ptr(api.AccountHoldersTypeSINGLE),
-			Holder: &api.AccountHolder{
+	return &verification.FIAccountData{Account: &verification.DepositAccount{
+		Type: ptr(verification.FITypeDEPOSIT),
+		Profile: &verification.AccountProfile{Holders: &verification.AccountHolders{
+			Type: ptr(verification.AccountHoldersTypeSINGLE),
+			Holder: &verification.AccountHolder{
 				Address:        ptr("Flat " + strconv.Itoa(1+g.rng.IntN(900)) + ", Test Residency, " + strconv.Itoa(1+g.rng.IntN(40)) + " Sample Road, " + city.name + " - " + city.pin),
 				CkycCompliance: ptr("true"),
 				DOB:            ptr(wire.NewDate(dob)),
@@ -249,11 +249,11 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FI
 				Landline:       ptr(""),
 				Mobile:         ptr("99999" + g.digits(5)),
 				Name:           ptr(name),
-				Nominee:        ptr(api.AccountHolderNomineeREGISTERED),
+				Nominee:        ptr(verification.AccountHolderNomineeREGISTERED),
 				PAN:            ptr("ZZZPZ" + g.digits(4) + "Z"),
 			},
 		}},
-		Summary: &api.AccountSummary{
+		Summary: &verification.AccountSummary{
 			CurrentBalance:  ptr(formatPaise(closing)),
 			Currency:        ptr("INR"),
 			Branch:          ptr(city.name + " Main"),
@@ -265,11 +265,11 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FI
 			IFSCCode:        ptr(ifsc),
 			MICRCode:        ptr(g.digits(9)),
 			OpeningDate:     ptr(wire.NewDate(opened)),
-			Status:          ptr(api.AccountSummaryStatusACTIVE),
+			Status:          ptr(verification.AccountSummaryStatusACTIVE),
 			Type:            ptr(accType),
-			Pending:         &api.PendingAmount{TransactionType: ptr(api.TransactionTypeDEBIT), Amount: ptr("0")},
+			Pending:         &verification.PendingAmount{TransactionType: ptr(verification.TransactionTypeDEBIT), Amount: ptr("0")},
 		},
-		Transactions: &api.AccountTransactions{
+		Transactions: &verification.AccountTransactions{
 			StartDate:   ptr(wire.NewDate(dateOf(g.from))),
 			EndDate:     ptr(wire.NewDate(dateOf(g.to))),
 			Transaction: txns,
@@ -286,15 +286,15 @@ func dateOf(t time.Time) time.Time {
 // of an account's transactions instead of nine per transaction.
 type txnValues struct {
 	amount, balance, mode, narration, reference, txnID string
-	typ                                                api.TransactionType
+	typ                                                verification.TransactionType
 	ts                                                 wire.Timestamp
 	valueDate                                          wire.Date
 }
 
 // transactions makes n transactions from an opening balance (in paise) and
 // returns them with the closing balance.
-func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuffix, city string) ([]api.Transaction, int64) {
-	txns := make([]api.Transaction, n)
+func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuffix, city string) ([]verification.Transaction, int64) {
+	txns := make([]verification.Transaction, n)
 	vals := make([]txnValues, n)
 	if n == 0 {
 		return txns, balance
@@ -314,10 +314,10 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 		}
 		if credit {
 			balance += amount
-			v.typ = api.TransactionTypeCREDIT
+			v.typ = verification.TransactionTypeCREDIT
 		} else {
 			balance -= amount
-			v.typ = api.TransactionTypeDEBIT
+			v.typ = verification.TransactionTypeDEBIT
 		}
 		v.mode = mode
 		// The five strings of a transaction share one allocation.
@@ -344,7 +344,7 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 		v.amount, v.balance, v.narration, v.reference, v.txnID = all[:e1], all[e1:e2], all[e2:e3], all[e3:e4], all[e4:e5]
 		v.ts, v.valueDate = wire.TimestampOf(all[e5:e6]), wire.DateOf(all[e6:])
 
-		txns[i] = api.Transaction{
+		txns[i] = verification.Transaction{
 			Amount: &v.amount, CurrentBalance: &v.balance, Mode: &v.mode, Narration: &v.narration,
 			Reference: &v.reference, TransactionTimestamp: &v.ts, TxnID: &v.txnID, Type: &v.typ,
 			ValueDate: &v.valueDate,

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
 
 func rat(t testing.TB, s *string) *big.Rat {
@@ -30,20 +30,20 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 	fi := mock.GenerateFI(mock.FIOptions{Seed: 42, Accounts: 3, Transactions: 500, From: from, To: to})
 	require.Len(t, fi.FIData, 2, "two accounts per provider")
 	modes := map[string]int{}
-	types := map[api.TransactionType]int{}
+	types := map[verification.TransactionType]int{}
 	ids := map[string]bool{}
 	accounts := 0
 	for _, fip := range fi.FIData {
 		for _, acc := range fip.Accounts {
 			accounts++
-			require.Equal(t, api.FIAccountStatusDELIVERED, *acc.Status)
+			require.Equal(t, verification.FIAccountStatusDELIVERED, *acc.Status)
 			a := acc.Data.Account
 			txns := a.Transactions.Transaction
 			require.Len(t, txns, 500)
 			// The balance before the first transaction, worked back from it.
 			first := txns[0]
 			balance := rat(t, first.CurrentBalance)
-			if *first.Type == api.TransactionTypeCREDIT {
+			if *first.Type == verification.TransactionTypeCREDIT {
 				balance.Sub(balance, rat(t, first.Amount))
 			} else {
 				balance.Add(balance, rat(t, first.Amount))
@@ -53,9 +53,9 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 				amount := rat(t, tx.Amount)
 				require.Equal(t, 1, amount.Sign(), "amounts are positive")
 				switch *tx.Type {
-				case api.TransactionTypeCREDIT:
+				case verification.TransactionTypeCREDIT:
 					balance.Add(balance, amount)
-				case api.TransactionTypeDEBIT:
+				case verification.TransactionTypeDEBIT:
 					balance.Sub(balance, amount)
 				default:
 					t.Fatalf("type %q", *tx.Type)
@@ -92,8 +92,8 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 		assert.Greater(t, modes[m], 10, "mode %s", m)
 	}
 	assert.Len(t, modes, 5)
-	assert.Greater(t, types[api.TransactionTypeCREDIT], 100)
-	assert.Greater(t, types[api.TransactionTypeDEBIT], 500)
+	assert.Greater(t, types[verification.TransactionTypeCREDIT], 100)
+	assert.Greater(t, types[verification.TransactionTypeDEBIT], 500)
 }
 
 func TestGenerateFI_amountsLookLikeTheVendors(t *testing.T) {
@@ -118,8 +118,8 @@ func TestGenerateFI_validatesAgainstTheSpec(t *testing.T) {
 	require.NoError(t, err)
 	for name, o := range map[string]mock.FIOptions{
 		"defaults": {},
-		"mixed": {Seed: 9, Accounts: 5, AccountsPerFIP: 3, Transactions: 50, Status: api.FIStatusValueACTIVE,
-			AccountStatuses: []api.FIAccountStatus{api.FIAccountStatusDELIVERED, api.FIAccountStatusPENDING, api.FIAccountStatusDENIED, api.FIAccountStatusTIMEOUT}},
+		"mixed": {Seed: 9, Accounts: 5, AccountsPerFIP: 3, Transactions: 50, Status: verification.FIStatusValueACTIVE,
+			AccountStatuses: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusPENDING, verification.FIAccountStatusDENIED, verification.FIAccountStatusTIMEOUT}},
 		"no transactions": {Transactions: -1},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -135,7 +135,7 @@ func TestGenerateFI_validatesAgainstTheSpec(t *testing.T) {
 
 func TestGenerateFI_undeliveredAccountsHaveNullData(t *testing.T) {
 	t.Parallel()
-	fi := mock.GenerateFI(mock.FIOptions{Accounts: 2, AccountStatuses: []api.FIAccountStatus{api.FIAccountStatusDELIVERED, api.FIAccountStatusPENDING}})
+	fi := mock.GenerateFI(mock.FIOptions{Accounts: 2, AccountStatuses: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusPENDING}})
 	data, err := mock.MarshalFI(fi)
 	require.NoError(t, err)
 	var m map[string]any
@@ -164,7 +164,7 @@ func TestGenerateFI_roundTripsThroughTheGeneratedTypes(t *testing.T) {
 	fi := mock.GenerateFI(mock.FIOptions{Seed: 11, Transactions: 20})
 	data, err := mock.MarshalFI(fi)
 	require.NoError(t, err)
-	var back api.FinancialInformation
+	var back verification.FinancialInformation
 	require.NoError(t, json.Unmarshal(data, &back))
 	again, err := mock.MarshalFI(&back)
 	require.NoError(t, err)

@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,17 +20,18 @@ import (
 
 	"github.com/cfverify/cfverify/openapi/wire"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // The operations the mock serves, by their operationId in the spec.
 const (
-	OpDataAvailability     = "getDataAvailability"
-	OpUserDetails          = "getUserDetails"
-	OpDigiLockerStatus     = "getDigiLockerStatus"
-	OpConsentStatus        = "getConsentStatus"
-	OpFinancialInformation = "getFinancialInformation"
+	OpDataAvailability     = operation.DataAvailabilityID
+	OpUserDetails          = operation.UserDetailsID
+	OpDigiLockerStatus     = operation.DigiLockerStatusID
+	OpConsentStatus        = operation.ConsentStatusID
+	OpFinancialInformation = operation.FinancialInformationID
 )
 
 // Operations lists the operationIds the mock serves.
@@ -263,7 +263,7 @@ func (h *Handler) newRecord(res Resource, id string, s Scenario, names []string)
 			FIRefID:               rec.ref,
 		})
 		if len(s.Accounts) == 0 {
-			rec.fi.FIData = []api.FIPData{}
+			rec.fi.FIData = []verification.FIPData{}
 		}
 	}
 	h.store.byID[res][id] = rec
@@ -281,9 +281,7 @@ func consentFor(fiID string) string {
 	return id
 }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,50}$`)
-
-func validID(id string) bool { return idPattern.MatchString(id) }
+func validID(id string) bool { return operation.ValidID(id) }
 
 // reply is an answer before it is written.
 type reply struct {
@@ -437,7 +435,7 @@ func encode(rep reply) ([]byte, error) {
 	}
 	var data []byte
 	var err error
-	if fi, ok := rep.body.(*api.FinancialInformation); ok {
+	if fi, ok := rep.body.(*verification.FinancialInformation); ok {
 		data, err = MarshalFI(fi)
 	} else {
 		data, err = json.Marshal(rep.body)
@@ -652,15 +650,15 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	case len(req.User) == 0:
 		return errorReply(errUserMissing)
 	}
-	users := make([]api.UserIdentifier, 0, len(req.User))
+	users := make([]verification.UserIdentifier, 0, len(req.User))
 	for _, u := range req.User {
-		if u.IdentifierType == nil || *u.IdentifierType != string(api.IdentifierTypeMOBILE) {
+		if u.IdentifierType == nil || *u.IdentifierType != string(verification.IdentifierTypeMOBILE) {
 			return errorReply(errIdentifierTypeInvalid)
 		}
-		if u.IdentifierValue == nil || !mobilePattern.MatchString(*u.IdentifierValue) {
+		if u.IdentifierValue == nil || !operation.ValidMobile(*u.IdentifierValue) {
 			return errorReply(errIdentifierValueInvalid)
 		}
-		users = append(users, api.UserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
+		users = append(users, verification.UserIdentifier{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
 	if e := h.checkSpec(r, body); e != nil {
 		return errorReply(*e)
@@ -678,16 +676,14 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	rec := h.newRecord(ResourceDataAvailability, id, s, names)
 	h.store.mu.Unlock()
 
-	scopes := make([]api.AvailableScope, 0, 11)
+	scopes := make([]verification.AvailableScope, 0, 11)
 	for _, sc := range scopesOf(s) {
-		scopes = append(scopes, api.AvailableScope{Scope: ptr(sc)})
+		scopes = append(scopes, verification.AvailableScope{Scope: ptr(sc)})
 	}
-	return reply{status: http.StatusOK, body: api.DataAvailability{
+	return reply{status: http.StatusOK, body: verification.DataAvailability{
 		ReferenceID: refID(rec.ref), VerificationID: ptr(id), User: users, AvailableScopes: scopes,
 	}}
 }
-
-var mobilePattern = regexp.MustCompile(`^[0-9]{10}$`)
 
 func (h *Handler) userDetails(r *http.Request, body []byte) reply {
 	token, ok := bearer(r)
@@ -787,22 +783,22 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 	}
 }
 
-func (h *Handler) digiLockerBody(rec *record, at func(int) int) api.DigiLockerStatus {
+func (h *Handler) digiLockerBody(rec *record, at func(int) int) verification.DigiLockerStatus {
 	path := rec.scenario.DigiLocker
-	st := api.DigiLockerStatusValue("")
+	st := verification.DigiLockerStatusValue("")
 	if len(path) > 0 {
 		st = path[at(len(path))]
 	}
-	out := api.DigiLockerStatus{
+	out := verification.DigiLockerStatus{
 		VerificationID:    ptr(rec.id),
 		ReferenceID:       refID(rec.ref),
 		Status:            &st,
 		DocumentRequested: []string{"AADHAAR", "PAN"},
 		DocumentConsent:   []string{},
-		UserDetails:       &api.DigiLockerUserDetails{},
+		UserDetails:       &verification.DigiLockerUserDetails{},
 	}
 	switch st {
-	case api.DigiLockerStatusValueAUTHENTICATED:
+	case verification.DigiLockerStatusValueAUTHENTICATED:
 		eaadhaar := rec.scenario.EAadhaar
 		if eaadhaar == "" {
 			eaadhaar = "Y"
@@ -812,46 +808,46 @@ func (h *Handler) digiLockerBody(rec *record, at func(int) int) api.DigiLockerSt
 		if eaadhaar == "N" {
 			out.DocumentConsent = nil // the vendor's example: null
 		}
-	case api.DigiLockerStatusValueCONSENTDENIED:
+	case verification.DigiLockerStatusValueCONSENTDENIED:
 		out.DocumentConsent = nil
 	}
 	return out
 }
 
-func consentBody(seed uint64, rec *record, at func(int) int) api.ConsentStatus {
+func consentBody(seed uint64, rec *record, at func(int) int) verification.ConsentStatus {
 	path := rec.scenario.Consent
-	st := api.ConsentStatusValue("")
+	st := verification.ConsentStatusValue("")
 	if len(path) > 0 {
 		st = path[at(len(path))]
 	}
 	start := rec.created.UTC().Truncate(time.Second)
 	p := fakePerson(hashID(seed, "consent", rec.id))
-	return api.ConsentStatus{
+	return verification.ConsentStatus{
 		ConsentVerificationID: ptr(rec.id),
 		ConsentRefID:          refID(rec.ref),
 		ConsentRedirectURL:    ptr("https://example.com/cfverify-mock/aa/consent/" + strconv.FormatInt(rec.ref, 10)),
 		Status:                &st,
-		CustomerIdentifiers:   []api.CustomerIdentifier{{Type: ptr("MOBILE"), Value: ptr(p.mobile)}},
+		CustomerIdentifiers:   []verification.CustomerIdentifier{{Type: ptr("MOBILE"), Value: ptr(p.mobile)}},
 		ConsentStart:          ptr(wire.NewTimestamp(start)),
 		ConsentExpiry:         ptr(wire.NewTimestamp(start.AddDate(1, 0, 0))),
 		FIFrom:                ptr(wire.NewTimestamp(start.AddDate(-1, 0, 0))),
 		FITo:                  ptr(wire.NewTimestamp(start)),
 		RedirectURL:           ptr("https://example.com/cfverify-mock/return"),
-		ConsentMode:           ptr(api.ConsentModeSTORE),
-		ConsentType:           []api.ConsentType{api.ConsentTypePROFILE, api.ConsentTypeSUMMARY, api.ConsentTypeTRANSACTION},
-		FITypes:               []api.FIType{api.FITypeDEPOSIT},
+		ConsentMode:           ptr(verification.ConsentModeSTORE),
+		ConsentType:           []verification.ConsentType{verification.ConsentTypePROFILE, verification.ConsentTypeSUMMARY, verification.ConsentTypeTRANSACTION},
+		FITypes:               []verification.FIType{verification.FITypeDEPOSIT},
 		DataLifeExpiry:        ptr(wire.NewDate(start.AddDate(0, 0, 7))),
-		Filter: []api.ConsentFilter{{
-			Type: ptr("TRANSACTION_AMOUNT"), Operator: ptr(api.FilterOperatorLESSTHAN), Value: ptr("200000"),
+		Filter: []verification.ConsentFilter{{
+			Type: ptr("TRANSACTION_AMOUNT"), Operator: ptr(verification.FilterOperatorLESSTHAN), Value: ptr("200000"),
 		}},
 	}
 }
 
 // fiBody is the FI request as it stands: accounts PENDING while the request
 // is PENDING, the first account final while ACTIVE, all final after that.
-func fiBody(rec *record, at func(int) int) *api.FinancialInformation {
+func fiBody(rec *record, at func(int) int) *verification.FinancialInformation {
 	path := rec.scenario.FI
-	st := api.FIStatusValue("")
+	st := verification.FIStatusValue("")
 	stageIdx := 0
 	if len(path) > 0 {
 		stageIdx = at(len(path))
@@ -859,10 +855,10 @@ func fiBody(rec *record, at func(int) int) *api.FinancialInformation {
 	}
 	out := *rec.fi
 	out.Status = &st
-	out.FIData = make([]api.FIPData, len(rec.fi.FIData))
+	out.FIData = make([]verification.FIPData, len(rec.fi.FIData))
 	n := 0
 	for i, fip := range rec.fi.FIData {
-		out.FIData[i] = api.FIPData{FIPID: fip.FIPID, Accounts: make([]api.FIAccount, len(fip.Accounts))}
+		out.FIData[i] = verification.FIPData{FIPID: fip.FIPID, Accounts: make([]verification.FIAccount, len(fip.Accounts))}
 		for j, acc := range fip.Accounts {
 			final := accDelivered
 			if n < len(rec.scenario.Accounts) {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // Scenario says how the mock answers for one id: the statuses a
@@ -18,21 +18,21 @@ import (
 // another with Overlay.
 type Scenario struct {
 	// DigiLocker is the status path of GET /digilocker.
-	DigiLocker []api.DigiLockerStatusValue `json:"digilocker,omitempty"`
+	DigiLocker []verification.DigiLockerStatusValue `json:"digilocker,omitempty"`
 	// Consent is the status path of GET /aa/consent.
-	Consent []api.ConsentStatusValue `json:"consent,omitempty"`
+	Consent []verification.ConsentStatusValue `json:"consent,omitempty"`
 	// FI is the status path of GET /aa/fi. Accounts are PENDING while the
 	// request is PENDING; the first account reaches its final status while
 	// it is ACTIVE; every account has its final status after that.
-	FI []api.FIStatusValue `json:"fi,omitempty"`
+	FI []verification.FIStatusValue `json:"fi,omitempty"`
 	// Accounts holds each account's final status, one entry per account;
 	// DELIVERED accounts carry data, the others have "data": null.
-	Accounts []api.FIAccountStatus `json:"accounts,omitempty"`
+	Accounts []verification.FIAccountStatus `json:"accounts,omitempty"`
 	// Transactions is the number of transactions of each delivered account.
 	Transactions int `json:"transactions,omitempty"`
 	// Scopes are the scopes data availability and user details answer.
 	// nil means all eleven; an empty, non-nil slice means none.
-	Scopes []api.Scope `json:"scopes"`
+	Scopes []verification.Scope `json:"scopes"`
 	// EAadhaar is the DigiLocker user's e-Aadhaar flag, "Y" or "N"; with
 	// "N" an authenticated verification has "document_consent": null.
 	EAadhaar string `json:"eaadhaar,omitempty"`
@@ -69,10 +69,10 @@ var scenarioErrors = map[string]apiError{
 // path, in a few polls.
 func DefaultScenario() Scenario {
 	return Scenario{
-		DigiLocker:   []api.DigiLockerStatusValue{api.DigiLockerStatusValuePENDING, api.DigiLockerStatusValueAUTHENTICATED},
-		Consent:      []api.ConsentStatusValue{api.ConsentStatusValuePENDING, api.ConsentStatusValuePROCESSING, api.ConsentStatusValueSUCCESS},
-		FI:           []api.FIStatusValue{api.FIStatusValuePENDING, api.FIStatusValueACTIVE, api.FIStatusValueSUCCESS},
-		Accounts:     []api.FIAccountStatus{api.FIAccountStatusDELIVERED, api.FIAccountStatusDELIVERED, api.FIAccountStatusDELIVERED},
+		DigiLocker:   []verification.DigiLockerStatusValue{verification.DigiLockerStatusValuePENDING, verification.DigiLockerStatusValueAUTHENTICATED},
+		Consent:      []verification.ConsentStatusValue{verification.ConsentStatusValuePENDING, verification.ConsentStatusValuePROCESSING, verification.ConsentStatusValueSUCCESS},
+		FI:           []verification.FIStatusValue{verification.FIStatusValuePENDING, verification.FIStatusValueACTIVE, verification.FIStatusValueSUCCESS},
+		Accounts:     []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED},
 		Transactions: 25,
 		EAadhaar:     "Y",
 	}
@@ -135,35 +135,35 @@ func (s Scenario) validate() error {
 	return nil
 }
 
-func dl(v ...api.DigiLockerStatusValue) []api.DigiLockerStatusValue { return v }
-func cs(v ...api.ConsentStatusValue) []api.ConsentStatusValue       { return v }
-func fs(v ...api.FIStatusValue) []api.FIStatusValue                 { return v }
-func as(v ...api.FIAccountStatus) []api.FIAccountStatus             { return v }
+func dl(v ...verification.DigiLockerStatusValue) []verification.DigiLockerStatusValue { return v }
+func cs(v ...verification.ConsentStatusValue) []verification.ConsentStatusValue       { return v }
+func fs(v ...verification.FIStatusValue) []verification.FIStatusValue                 { return v }
+func as(v ...verification.FIAccountStatus) []verification.FIAccountStatus             { return v }
 
 const (
-	dlPending       = api.DigiLockerStatusValuePENDING
-	dlAuthenticated = api.DigiLockerStatusValueAUTHENTICATED
-	dlExpired       = api.DigiLockerStatusValueEXPIRED
-	dlDenied        = api.DigiLockerStatusValueCONSENTDENIED
+	dlPending       = verification.DigiLockerStatusValuePENDING
+	dlAuthenticated = verification.DigiLockerStatusValueAUTHENTICATED
+	dlExpired       = verification.DigiLockerStatusValueEXPIRED
+	dlDenied        = verification.DigiLockerStatusValueCONSENTDENIED
 
-	csPending    = api.ConsentStatusValuePENDING
-	csProcessing = api.ConsentStatusValuePROCESSING
-	csSuccess    = api.ConsentStatusValueSUCCESS
-	csRejected   = api.ConsentStatusValueREJECTED
-	csExpired    = api.ConsentStatusValueEXPIRED
-	csRevoked    = api.ConsentStatusValueREVOKED
-	csPaused     = api.ConsentStatusValuePAUSED
+	csPending    = verification.ConsentStatusValuePENDING
+	csProcessing = verification.ConsentStatusValuePROCESSING
+	csSuccess    = verification.ConsentStatusValueSUCCESS
+	csRejected   = verification.ConsentStatusValueREJECTED
+	csExpired    = verification.ConsentStatusValueEXPIRED
+	csRevoked    = verification.ConsentStatusValueREVOKED
+	csPaused     = verification.ConsentStatusValuePAUSED
 
-	fiPending = api.FIStatusValuePENDING
-	fiActive  = api.FIStatusValueACTIVE
-	fiSuccess = api.FIStatusValueSUCCESS
-	fiFailed  = api.FIStatusValueFAILED
-	fiExpired = api.FIStatusValueEXPIRED
+	fiPending = verification.FIStatusValuePENDING
+	fiActive  = verification.FIStatusValueACTIVE
+	fiSuccess = verification.FIStatusValueSUCCESS
+	fiFailed  = verification.FIStatusValueFAILED
+	fiExpired = verification.FIStatusValueEXPIRED
 
-	accDelivered = api.FIAccountStatusDELIVERED
-	accDenied    = api.FIAccountStatusDENIED
-	accTimeout   = api.FIAccountStatusTIMEOUT
-	accPending   = api.FIAccountStatusPENDING
+	accDelivered = verification.FIAccountStatusDELIVERED
+	accDenied    = verification.FIAccountStatusDENIED
+	accTimeout   = verification.FIAccountStatusTIMEOUT
+	accPending   = verification.FIAccountStatusPENDING
 )
 
 // builtinScenarios are chosen by an id prefix ("expired_abc") and stack
@@ -194,11 +194,11 @@ var builtinScenarios = map[string]func(*Scenario){
 	},
 	"partial": func(s *Scenario) {
 		s.Accounts = as(accDelivered, accDenied, accTimeout)
-		s.Scopes = []api.Scope{api.ScopeMOBILE, api.ScopeNAME, api.ScopePAN, api.ScopeDOB}
+		s.Scopes = []verification.Scope{verification.ScopeMOBILE, verification.ScopeNAME, verification.ScopePAN, verification.ScopeDOB}
 	},
 	"empty": func(s *Scenario) {
 		s.Accounts = as()
-		s.Scopes = []api.Scope{}
+		s.Scopes = []verification.Scope{}
 	},
 	"large": func(s *Scenario) {
 		s.Accounts = as(accDelivered, accDelivered, accDelivered, accDelivered)

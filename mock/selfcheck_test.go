@@ -9,15 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/internal/syncbuf"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // A scenario with a status the spec does not list: the mock must not send it.
 var notInTheSpec = mock.WithScenario("waiting", mock.Scenario{
-	DigiLocker: []api.DigiLockerStatusValue{"WAITING"},
+	DigiLocker: []verification.DigiLockerStatusValue{"WAITING"},
 })
 
 func TestSelfCheck_failsLoudly(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // Resource names the things the mock keeps state for.
@@ -32,7 +32,7 @@ type record struct {
 	created  time.Time
 	polls    int // GETs answered so far
 
-	fi *api.FinancialInformation // the delivered data, made once (FI only)
+	fi *verification.FinancialInformation // the delivered data, made once (FI only)
 }
 
 // store holds the records; its mutex guards them all.

@@ -21,7 +21,7 @@ func ExampleNewValidatingTransport() {
 	defer srv.Close()
 
 	transport := openapi.NewValidatingTransport(http.DefaultTransport, openapi.WithLogger(nil))
-	client := &http.Client{Transport: transport} // or client.WithHTTPClient(...), api.WithHTTPClient(...)
+	client := &http.Client{Transport: transport} // or client.WithHTTPClient(...), verification.WithHTTPClient(...)
 
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/verification/digilocker?verification_id=v-1", nil)
 	req.Header.Set("x-client-id", "test-id")

@@ -22,9 +22,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
 
 // newTestClient is a client for base with test credentials, no retries
@@ -185,7 +185,6 @@ var adversarial = map[string]struct {
 	"huge exponent":             {"", `{"status":"PENDING","scopes":[{"scope":"NAME","records":[{"confidence_score":1e999999}]}],"fi_data":[{"accounts":[{"data":1e999}]}],"available_scopes":1e999,"document_consent":1e999,"consent_type":1e999}`},
 	"huge number for a string":  {"", `{"status":123456789012345678901234567890123456789,"verification_id":1e400,"consent_verification_id":1e400,"fi_verification_id":1e400}`},
 	"duplicate names":           {"", `{"status":"PENDING","status":"AUTHENTICATED","verification_id":"x"}`},
-	"duplicate names by case":   {"", `{"status":"PENDING","Status":"SUCCESS","verification_id":"x"}`},
 	"invalid UTF-8":             {"", "{\"verification_id\":\"rel\xff\xfe\",\"consent_verification_id\":\"rel\xc0\",\"fi_verification_id\":\"\xed\xa0\x80\"}"},
 	"lone surrogate":            {"", `{"verification_id":"\udc00x","consent_verification_id":"\ud800","fi_verification_id":"\udfff"}`},
 	"null":                      {"", `null`},
@@ -259,6 +258,37 @@ func TestBodies_adversarialJSON(t *testing.T) {
 	}
 	report(t, fig)
 	assert.Zero(t, fig.Panics)
+}
+
+// A name that differs from the spec's only by case is an unknown member:
+// the client reads the exact name, as a validator does, so the answer
+// cannot mean one thing to each.
+func TestBodies_caseVariantNames_readTheExactName(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"status":"PENDING","Status":"SUCCESS","verification_id":"x"}`,
+		`{"Status":"SUCCESS","status":"PENDING","verification_id":"x"}`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, body)
+		}))
+		c := newTestClient(t, srv.URL)
+		for _, oc := range allOps {
+			var panics int
+			res, err := callNoPanic(t.Context(), c, oc, &panics)
+			require.NoError(t, err, "%s, %s", body, oc.name)
+			encoded, err := json.Marshal(res)
+			require.NoError(t, err)
+			var fields map[string]any
+			require.NoError(t, json.Unmarshal(encoded, &fields))
+			if status, ok := fields["status"]; ok {
+				assert.Equal(t, "PENDING", status, "%s, %s", body, oc.name)
+			}
+			assert.NotContains(t, fields, "Status")
+		}
+		srv.Close()
+	}
 }
 
 func callNoPanic(ctx context.Context, c *client.Client, oc opCase, panics *int) (res any, err error) {
@@ -398,17 +428,15 @@ func decodeFresh(op string, body []byte, res any) (fresh, got []byte) {
 	var out any
 	switch op {
 	case client.OpDataAvailability:
-		out = new(api.DataAvailability)
+		out = new(verification.DataAvailability)
 	case client.OpUserDetails:
-		out = new(api.UserDetails)
-		res = &res.(*client.UserDetails).UserDetails
+		out = new(verification.UserDetails)
 	case client.OpDigiLockerStatus:
-		out = new(api.DigiLockerStatus)
+		out = new(verification.DigiLockerStatus)
 	case client.OpConsentStatus:
-		out = new(api.ConsentStatus)
+		out = new(verification.ConsentStatus)
 	default:
-		out = new(api.FinancialInformation)
-		res = &res.(*client.FinancialInformation).FinancialInformation
+		out = new(verification.FinancialInformation)
 	}
 	if json.Unmarshal(body, out) != nil {
 		return nil, nil

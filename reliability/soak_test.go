@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -152,7 +154,7 @@ func planCall(i int) soakCall {
 				return c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: "9000000001"})
 			},
 			check: func(res any) error {
-				da := res.(*client.DataAvailability)
+				da := res.(*verification.DataAvailability)
 				if deref(da.VerificationID) != id || len(da.AvailableScopes) != 11 {
 					return fmt.Errorf("verification_id %q, %d scopes", deref(da.VerificationID), len(da.AvailableScopes))
 				}
@@ -167,12 +169,12 @@ func planCall(i int) soakCall {
 		return soakCall{op: client.OpUserDetails, get: true, wantCode: want,
 			run: func(ctx context.Context, c *client.Client) (any, error) { return c.UserDetails(ctx, token) },
 			check: func(res any) error {
-				ud := res.(*client.UserDetails)
+				ud := res.(*verification.UserDetails)
 				if len(ud.Shared()) != 11 {
 					return fmt.Errorf("%d scopes", len(ud.Shared()))
 				}
-				if _, err := ud.Aadhaar(); err != nil {
-					return err
+				if len(ud.Aadhaar) != 1 {
+					return fmt.Errorf("%d Aadhaar records", len(ud.Aadhaar))
 				}
 				return nil
 			}}
@@ -187,8 +189,8 @@ func planCall(i int) soakCall {
 				return c.DigiLockerStatus(ctx, client.ByVerificationID(id))
 			},
 			check: func(res any) error {
-				st := res.(*client.DigiLockerStatus)
-				if deref(st.VerificationID) != id || deref(st.Status) != client.DigiLockerAuthenticated {
+				st := res.(*verification.DigiLockerStatus)
+				if deref(st.VerificationID) != id || deref(st.Status) != verification.DigiLockerAuthenticated {
 					return fmt.Errorf("verification_id %q, status %q", deref(st.VerificationID), deref(st.Status))
 				}
 				return nil
@@ -204,8 +206,8 @@ func planCall(i int) soakCall {
 				return c.ConsentStatus(ctx, client.ByVerificationID(id))
 			},
 			check: func(res any) error {
-				st := res.(*client.ConsentStatus)
-				if deref(st.ConsentVerificationID) != id || deref(st.Status) != client.ConsentSuccess {
+				st := res.(*verification.ConsentStatus)
+				if deref(st.ConsentVerificationID) != id || deref(st.Status) != verification.ConsentSuccess {
 					return fmt.Errorf("consent_verification_id %q, status %q", deref(st.ConsentVerificationID), deref(st.Status))
 				}
 				return nil
@@ -221,7 +223,7 @@ func planCall(i int) soakCall {
 				return c.FinancialInformation(ctx, client.ByVerificationID(id))
 			},
 			check: func(res any) error {
-				fi := res.(*client.FinancialInformation)
+				fi := res.(*verification.FinancialInformation)
 				n := 0
 				for _, err := range fi.Transactions() {
 					if err != nil {
@@ -229,7 +231,7 @@ func planCall(i int) soakCall {
 					}
 					n++
 				}
-				if deref(fi.FIVerificationID) != id || deref(fi.Status) != client.FISuccess || n != 75 {
+				if deref(fi.FIVerificationID) != id || deref(fi.Status) != verification.FISuccess || n != 75 {
 					return fmt.Errorf("fi_verification_id %q, status %q, %d transactions", deref(fi.FIVerificationID), deref(fi.Status), n)
 				}
 				return nil
@@ -437,15 +439,15 @@ func isNil(v any) bool {
 	switch r := v.(type) {
 	case nil:
 		return true
-	case *client.DataAvailability:
+	case *verification.DataAvailability:
 		return r == nil
-	case *client.UserDetails:
+	case *verification.UserDetails:
 		return r == nil
-	case *client.DigiLockerStatus:
+	case *verification.DigiLockerStatus:
 		return r == nil
-	case *client.ConsentStatus:
+	case *verification.ConsentStatus:
 		return r == nil
-	case *client.FinancialInformation:
+	case *verification.FinancialInformation:
 		return r == nil
 	}
 	return false

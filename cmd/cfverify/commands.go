@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
 )
@@ -110,7 +112,7 @@ var digiLockerCmd = &command{
 		lookup := lookupFlags(fs, e, "verification-id", "reference-id", "DigiLocker verification")
 		wait := waitFlag(fs, e, "AUTHENTICATED, EXPIRED or CONSENT_DENIED")
 		return statusRun(e, lookup, wait, (*client.Client).DigiLockerStatus, (*client.Client).WaitDigiLocker,
-			func(rec *recorder, res *client.DigiLockerStatus) error { return e.printJSON(rec, res) })
+			func(rec *recorder, res *verification.DigiLockerStatus) error { return e.printJSON(rec, res) })
 	},
 }
 
@@ -123,7 +125,7 @@ var consentCmd = &command{
 		lookup := lookupFlags(fs, e, "consent-verification-id", "consent-ref-id", "consent request")
 		wait := waitFlag(fs, e, "SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED")
 		return statusRun(e, lookup, wait, (*client.Client).ConsentStatus, (*client.Client).WaitConsent,
-			func(rec *recorder, res *client.ConsentStatus) error { return e.printJSON(rec, res) })
+			func(rec *recorder, res *verification.ConsentStatus) error { return e.printJSON(rec, res) })
 	},
 }
 
@@ -137,7 +139,7 @@ var fiCmd = &command{
 		wait := waitFlag(fs, e, "SUCCESS with every account final, FAILED or EXPIRED")
 		asCSV := fs.Bool("csv", false, "print every transaction of every account as CSV instead of JSON")
 		return statusRun(e, lookup, wait, (*client.Client).FinancialInformation, (*client.Client).WaitFinancialInformation,
-			func(rec *recorder, res *client.FinancialInformation) error {
+			func(rec *recorder, res *verification.FinancialInformation) error {
 				if *asCSV {
 					return writeCSV(e.stdout, res)
 				}
@@ -185,7 +187,7 @@ var csvHeader = []string{"fip_id", "masked_acc_number", "link_ref_number", "txn_
 
 // writeCSV writes every transaction of every delivered account, amounts as
 // exact decimals, timestamps with the offset they came with.
-func writeCSV(w io.Writer, fi *client.FinancialInformation) error {
+func writeCSV(w io.Writer, fi *verification.FinancialInformation) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cfverify/cfverify/verification"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/cfverify/cfverify/client"
@@ -173,16 +175,16 @@ func (d *demo) userDetails(ctx context.Context, c *client.Client) error {
 	}
 	d.printf("    → %d scopes shared: %s\n", len(shared), strings.Join(names, ", "))
 	var facts []string
-	if recs, err := res.Name(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Name != nil {
+	if recs := res.Name; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Name != nil {
 		facts = append(facts, "name "+client.MaskField("name", *recs[0].Metadata.Name))
 	}
-	if recs, err := res.PAN(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.PAN != nil {
+	if recs := res.PAN; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.PAN != nil {
 		facts = append(facts, "PAN "+client.MaskField("pan", *recs[0].Metadata.PAN))
 	}
-	if recs, err := res.Mobile(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Mobile != nil {
+	if recs := res.Mobile; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Mobile != nil {
 		facts = append(facts, "mobile "+client.MaskField("mobile", *recs[0].Metadata.Mobile))
 	}
-	if recs, err := res.BankAccount(); err == nil && len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.BankAccount != nil {
+	if recs := res.BankAccount; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.BankAccount != nil {
 		facts = append(facts, "bank account "+client.MaskField("bank_account", *recs[0].Metadata.BankAccount))
 	}
 	if len(facts) > 0 {
@@ -317,7 +319,7 @@ func (d *demo) financialInformation(ctx context.Context, c *client.Client) error
 		if err != nil {
 			return err
 		}
-		if tx.Type == client.Credit {
+		if tx.Type == verification.Credit {
 			credits = credits.Add(tx.Amount)
 			nCredits++
 		} else {
@@ -370,7 +372,7 @@ func (d *demo) summary() {
 	}
 }
 
-func refText(id *client.ReferenceID) string {
+func refText(id *verification.ReferenceID) string {
 	if id == nil {
 		return "-"
 	}

@@ -1,4 +1,4 @@
-package client
+package verification
 
 import (
 	"errors"
@@ -7,17 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfverify/cfverify/client/api"
 	"github.com/shopspring/decimal"
 )
-
-// FinancialInformation is the answer of GET /aa/fi: the fields of the
-// generated api.FinancialInformation (Status, FIData per provider, …) plus
-// helpers that walk every account and transaction with amounts as exact
-// decimals and dates parsed.
-type FinancialInformation struct {
-	api.FinancialInformation
-}
 
 // StatementAccount is one account of a FinancialInformation answer, with
 // the provider (FIP) that holds it.
@@ -143,7 +134,7 @@ func (fi *FinancialInformation) Transactions() iter.Seq2[StatementTransaction, e
 	}
 }
 
-func parseTransaction(acc StatementAccount, raw api.Transaction) (StatementTransaction, error) {
+func parseTransaction(acc StatementAccount, raw Transaction) (StatementTransaction, error) {
 	tx := StatementTransaction{
 		FIPID:           acc.FIPID,
 		LinkRefNumber:   acc.LinkRefNumber,
@@ -237,4 +228,12 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// truncate shortens s to at most n bytes for an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
