@@ -43,10 +43,6 @@ var (
 	ErrRedirectRefused = errors.New("cfverify: redirect refused")
 )
 
-// CodeVerificationIDExists is the error code of a 409 from
-// POST /user/data-availability for a verification_id used before.
-const CodeVerificationIDExists = "verification_id_already_exists"
-
 // Error is a non-2xx answer from the API. Its fields come from the error
 // body ({"type", "code", "message"}) where the body has them: an HTML page
 // from a gateway, an empty or truncated body still give an *Error with the
@@ -57,11 +53,12 @@ type Error struct {
 	Operation string
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Type is the error class, such as "validation_error"; empty if the body
+	// Type is the error class, such as TypeValidation; empty if the body
 	// had none.
-	Type string
-	// Code is the machine-readable reason, such as "authentication_failed".
-	Code string
+	Type ErrorType
+	// Code is the machine-readable reason, such as CodeAuthenticationFailed
+	// (see the Code constants); empty if the body had none.
+	Code ErrorCode
 	// Message is the server's explanation, personal data masked (MaskPII).
 	Message string
 	// RequestID is the server's request id (x-request-id and similar
@@ -124,9 +121,9 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// Temporary reports whether the failure may pass by itself (429 and 5xx
+// Retryable reports whether the failure may pass by itself (429 and 5xx
 // other than 501): the retry policy and the Wait helpers act on it.
-func (e *Error) Temporary() bool {
+func (e *Error) Retryable() bool {
 	switch e.StatusCode {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -163,8 +160,8 @@ func newError(op string, status int, h http.Header, body []byte, now time.Time) 
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(bytes.TrimSpace(body), &fields) == nil {
-		e.Type = jsonText(fields["type"])
-		e.Code = jsonText(fields["code"])
+		e.Type = ErrorType(jsonText(fields["type"]))
+		e.Code = ErrorCode(jsonText(fields["code"]))
 		e.Message = MaskPII(jsonText(fields["message"]))
 	}
 	if e.Message == "" && e.Type == "" && e.Code == "" {
@@ -294,13 +291,13 @@ func (e *NetworkError) Error() string {
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// isTemporary reports whether err may pass by itself, so that a Wait helper
+// isRetryable reports whether err may pass by itself, so that a Wait helper
 // keeps polling through it: 429 and 5xx answers, and network failures that
 // were not the caller's context ending.
-func isTemporary(err error) bool {
+func isRetryable(err error) bool {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
-		return apiErr.Temporary()
+		return apiErr.Retryable()
 	}
 	var netErr *NetworkError
 	if errors.As(err, &netErr) {

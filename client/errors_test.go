@@ -49,8 +49,8 @@ func TestClient_errorStatuses_mapToSentinels(t *testing.T) {
 			var apiErr *client.Error
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, "some_error", apiErr.Type)
-			assert.Equal(t, "some_code", apiErr.Code)
+			assert.Equal(t, client.ErrorType("some_error"), apiErr.Type)
+			assert.Equal(t, client.ErrorCode("some_code"), apiErr.Code)
 			assert.Equal(t, "Something failed", apiErr.Message)
 			assert.Equal(t, "req-123", apiErr.RequestID)
 			assert.Equal(t, client.OpDigiLockerStatus, apiErr.Operation)
@@ -98,7 +98,7 @@ func TestClient_oddErrorBodies_stillGiveError(t *testing.T) {
 			var apiErr *client.Error
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.wantCode, apiErr.Code)
+			assert.Equal(t, tc.wantCode, string(apiErr.Code))
 			assert.Contains(t, apiErr.Message, tc.wantMessage)
 			assert.NotContains(t, err.Error(), "<html>", "bodies are described, not quoted")
 		})

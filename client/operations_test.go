@@ -247,8 +247,8 @@ func TestClient_everySpecExample(t *testing.T) {
 						var want map[string]string
 						require.NoError(t, json.Unmarshal(body, &want))
 						assert.Equal(t, status, apiErr.StatusCode)
-						assert.Equal(t, want["type"], apiErr.Type)
-						assert.Equal(t, want["code"], apiErr.Code)
+						assert.Equal(t, want["type"], string(apiErr.Type))
+						assert.Equal(t, want["code"], string(apiErr.Code))
 						assert.Equal(t, oc.op, apiErr.Operation)
 						assert.NotEmpty(t, apiErr.Message)
 					})

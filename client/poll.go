@@ -83,7 +83,7 @@ type pollState struct {
 }
 
 // poll calls fetch until state says done, the call fails for good, or ctx
-// ends. Temporary failures (isTemporary) are reported through OnPoll and
+// ends. Retryable failures (isRetryable) are reported through OnPoll and
 // polled through.
 func poll[T any](ctx context.Context, op string, o PollOptions, fetch func(context.Context) (*T, error), state func(*T) pollState) (*T, error) {
 	o = o.withDefaults()
@@ -103,7 +103,7 @@ func poll[T any](ctx context.Context, op string, o PollOptions, fetch func(conte
 				return nil, fmt.Errorf("cfverify: %s: wait ended: %w (last poll: %w)", op, err, lastErr)
 			}
 			return nil, err
-		case err != nil && !isTemporary(err):
+		case err != nil && !isRetryable(err):
 			return nil, err
 		case err != nil:
 			p.Err, lastErr = err, err

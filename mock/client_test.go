@@ -152,8 +152,8 @@ func TestClient_errorsAreTyped(t *testing.T) {
 	_, err := c.DigiLockerStatus(ctx, client.ByVerificationID("unknown_x"))
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, client.ErrNotFound)
-	assert.Equal(t, "verification_id_value_invalid", apiErr.Code)
-	assert.Equal(t, "not_found_error", apiErr.Type)
+	assert.Equal(t, client.CodeVerificationIDInvalid, apiErr.Code)
+	assert.Equal(t, client.TypeNotFound, apiErr.Type)
 	assert.NotEmpty(t, apiErr.RequestID)
 
 	_, err = c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "twice", Mobile: "9988123456"})
@@ -172,7 +172,7 @@ func TestClient_errorsAreTyped(t *testing.T) {
 	_, err = wrong.FinancialInformation(ctx, client.ByVerificationID("fi"))
 	assert.ErrorIs(t, err, client.ErrUnauthorized)
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, "authentication_failed", apiErr.Code)
+	assert.Equal(t, client.CodeAuthenticationFailed, apiErr.Code)
 }
 
 func TestClient_waitsEndInEveryTerminalStatus(t *testing.T) {
