@@ -64,7 +64,10 @@ func BenchmarkValidation(b *testing.B) {
 				}
 			}
 		})
-		vt := openapi.NewValidatingTransport(fixedTransport{body: tc.body}, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+		vt, err := openapi.NewValidatingTransport(fixedTransport{body: tc.body}, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.Run("body="+tc.name+"/impl=transport", func(b *testing.B) {
 			b.SetBytes(int64(len(tc.body)))
 			b.ReportAllocs()
@@ -97,7 +100,10 @@ func BenchmarkValidatingTransportAdded(b *testing.B) {
 	for _, op := range []string{client.OpDigiLockerStatus, client.OpDataAvailability} {
 		rt := fixedTransport{body: bodies()[op]}
 		plain := newClient(b, "http://127.0.0.1:1/verification", &http.Client{Transport: rt})
-		vt := openapi.NewValidatingTransport(rt, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+		vt, err := openapi.NewValidatingTransport(rt, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+		if err != nil {
+			b.Fatal(err)
+		}
 		validating := newClient(b, "http://127.0.0.1:1/verification", &http.Client{Transport: vt})
 		b.Run("op="+op+"/impl=client", func(b *testing.B) {
 			b.ReportAllocs()

@@ -294,7 +294,9 @@ func TestGeneratedClient_decodesEveryFixture(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	transport := openapi.NewValidatingTransport(nil, openapi.WithMode(openapi.ModeFail), openapi.WithLogger(nil))
+	transport, err := openapi.NewValidatingTransport(nil, openapi.WithMode(openapi.ModeFail), openapi.WithLogger(nil))
+
+	require.NoError(t, err)
 	client, err := rawclient.NewClientWithResponses(srv.URL+"/verification", rawclient.WithHTTPClient(&http.Client{Transport: transport}))
 	require.NoError(t, err)
 

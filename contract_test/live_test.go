@@ -129,7 +129,8 @@ func (r liveResult) check(t *testing.T, strictDrift bool) {
 // transport and the capturing one, a subtest per operation.
 func liveRun(t *testing.T, cfg liveConfig) liveResult {
 	t.Helper()
-	validating := openapi.NewValidatingTransport(defaultTransport(), openapi.WithMode(openapi.ModeRecord))
+	validating, err := openapi.NewValidatingTransport(defaultTransport(), openapi.WithMode(openapi.ModeRecord))
+	require.NoError(t, err)
 	capture := &capturingTransport{base: validating, validator: validator(t)}
 	opts := []client.Option{
 		client.FromEnvLookup(func(k string) (string, bool) {

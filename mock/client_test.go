@@ -37,7 +37,8 @@ type setup struct {
 func newClientWith(t testing.TB, srv *mock.Server, s setup, opts ...client.Option) *client.Client {
 	t.Helper()
 	inner := &http.Transport{DisableKeepAlives: s.noKeepAlive}
-	vt := openapi.NewValidatingTransport(inner, openapi.WithLogger(nil), openapi.WithStrictDrift())
+	vt, err := openapi.NewValidatingTransport(inner, openapi.WithLogger(nil), openapi.WithStrictDrift())
+	require.NoError(t, err)
 	counting := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := vt.RoundTrip(r)
 		if err == nil {

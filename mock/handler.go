@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -141,12 +140,9 @@ type Handler struct {
 // NewHandler builds the mock without listening. It fails on bad options,
 // an unreadable fixture, or a spec validator that cannot be built.
 func NewHandler(opts ...Option) (*Handler, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if len(cfg.errs) > 0 {
-		return nil, errors.Join(cfg.errs...)
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
 	}
 	h := &Handler{
 		cfg:   cfg,

@@ -87,7 +87,8 @@ type conn struct {
 func connect(t testing.TB, srv *mock.Server) *conn {
 	t.Helper()
 	inner := &http.Transport{}
-	vt := openapi.NewValidatingTransport(inner, openapi.WithLogger(nil), openapi.WithStrictDrift())
+	vt, err := openapi.NewValidatingTransport(inner, openapi.WithLogger(nil), openapi.WithStrictDrift())
+	require.NoError(t, err)
 	c := &conn{
 		t: t, srv: srv, transport: vt, base: srv.URL(),
 		http: &http.Client{Transport: vt},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,7 +48,6 @@ type config struct {
 	logger                 *slog.Logger
 	signatureKey           *rsa.PrivateKey
 	validator              SpecValidator
-	errs                   []error
 }
 
 func defaultConfig() config {
@@ -65,77 +65,94 @@ func defaultConfig() config {
 	}
 }
 
-// Option configures a mock. Options that get bad input make New fail.
-type Option func(*config)
+// Option configures a mock. An option that gets bad input returns an
+// error, and New (or NewHandler) reports every such error at once.
+type Option func(*config) error
+
+// buildConfig applies opts to the defaults, collecting their errors.
+func buildConfig(opts []Option) (config, error) {
+	cfg := defaultConfig()
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return cfg, errors.Join(errs...)
+}
 
 // WithAddr sets the address New listens on (default 127.0.0.1:0, a free
 // loopback port).
-func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+func WithAddr(addr string) Option { return func(c *config) error { c.addr = addr; return nil } }
 
 // WithCredentials sets the client id and secret requests must carry
 // (default cf_test_client / cf_test_secret).
 func WithCredentials(clientID, clientSecret string) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if clientID == "" || clientSecret == "" {
-			c.errs = append(c.errs, fmt.Errorf("mock: WithCredentials needs a client id and a secret"))
-			return
+			return errors.New("mock: WithCredentials needs a client id and a secret")
 		}
 		c.clientID, c.clientSecret = clientID, clientSecret
+		return nil
 	}
 }
 
 // WithSeed seeds everything random: generated data, reference ids and
 // faults by rate. The same seed and the same requests give the same answers.
-func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+func WithSeed(seed uint64) Option { return func(c *config) error { c.seed = seed; return nil } }
 
 // WithPolls sets how many GETs each status but the last is answered for
 // (default 2: PENDING, PENDING, then AUTHENTICATED). 0 leaves only time
 // (WithStageDuration) to move things on.
 func WithPolls(n int) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if n < 0 {
-			c.errs = append(c.errs, fmt.Errorf("mock: WithPolls(%d): negative", n))
-			return
+			return fmt.Errorf("mock: WithPolls(%d): negative", n)
 		}
 		c.polls = n
+		return nil
 	}
 }
 
 // WithStageDuration makes each status but the last also end after d
 // (whichever comes first, polls or time). 0, the default, turns time off.
 func WithStageDuration(d time.Duration) Option {
-	return func(c *config) { c.stageDuration = d }
+	return func(c *config) error { c.stageDuration = d; return nil }
 }
 
 // WithClock sets the clock the mock reads (default time.Now), for tests
 // that move time on by hand.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error { c.clock = now; return nil }
+}
 
 // WithSelfCheck turns the response self-check on (the default) or off.
 // When on, every response the mock sends is validated against the spec
 // first; one that breaks it is replaced by a 500 mock_response_invalid and
 // recorded (Violations) and logged. Deliberate faults that the spec cannot
 // describe (a 503, an HTML page, a reset, a truncated body) are exempt.
-func WithSelfCheck(on bool) Option { return func(c *config) { c.selfCheck = on } }
+func WithSelfCheck(on bool) Option { return func(c *config) error { c.selfCheck = on; return nil } }
 
 // WithStrictIDs makes ids exist only when listed with WithScenarioIDs or a
 // fixture, or made with Create: every other id answers 404. By default any
 // well-formed id is created the first time it is asked about.
-func WithStrictIDs(on bool) Option { return func(c *config) { c.strictIDs = on } }
+func WithStrictIDs(on bool) Option { return func(c *config) error { c.strictIDs = on; return nil } }
 
 // WithScenario adds a scenario under a name, usable in the id table and as
 // an id prefix ("name_..."). Names are letters, digits and hyphens.
 func WithScenario(name string, s Scenario) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if err := checkScenarioName(name); err != nil {
-			c.errs = append(c.errs, err)
-			return
+			return err
 		}
 		if err := s.validate(); err != nil {
-			c.errs = append(c.errs, fmt.Errorf("mock: scenario %q: %w", name, err))
-			return
+			return fmt.Errorf("mock: scenario %q: %w", name, err)
 		}
 		c.named[name] = s
+		return nil
 	}
 }
 
@@ -152,23 +169,26 @@ func checkScenarioName(name string) error {
 // numbers: {"ABC00123": "expired", "KYC-7": "slow_partial"}. An entry wins
 // over the id's prefixes.
 func WithScenarioIDs(ids map[string]string) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		for id, name := range ids {
 			c.ids[id] = name
 		}
+		return nil
 	}
 }
 
 // WithFaults adds fault rules, tried in order after the built-in ones.
 func WithFaults(faults ...Fault) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		var errs []error
 		for _, f := range faults {
 			if err := f.normalize(); err != nil {
-				c.errs = append(c.errs, fmt.Errorf("mock: fault: %w", err))
+				errs = append(errs, fmt.Errorf("mock: fault: %w", err))
 				continue
 			}
 			c.faults = append(c.faults, f)
 		}
+		return errors.Join(errs...)
 	}
 }
 
@@ -176,10 +196,11 @@ func WithFaults(faults ...Fault) Option {
 // and each self-check violation at error level. Credentials, tokens and
 // response bodies are never logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if l != nil {
 			c.logger = l
 		}
+		return nil
 	}
 }
 
@@ -188,11 +209,15 @@ func WithLogger(l *slog.Logger) Option {
 // with key (RSA-OAEP, SHA-1) to "<client id>.<unix seconds>" within five
 // minutes of now. Without it: 403 ip_validation_failed, as for a merchant
 // whose IP is not whitelisted.
-func WithSignatureKey(key *rsa.PrivateKey) Option { return func(c *config) { c.signatureKey = key } }
+func WithSignatureKey(key *rsa.PrivateKey) Option {
+	return func(c *config) error { c.signatureKey = key; return nil }
+}
 
 // WithValidator replaces the spec validator (default: the shared validator
 // of the embedded spec).
-func WithValidator(v SpecValidator) Option { return func(c *config) { c.validator = v } }
+func WithValidator(v SpecValidator) Option {
+	return func(c *config) error { c.validator = v; return nil }
+}
 
 // Fixture is the JSON form of a mock's scenarios, id table and faults:
 //
@@ -221,28 +246,27 @@ func ReadFixture(r io.Reader) (Fixture, error) {
 
 // WithFixture adds a fixture's scenarios, ids and faults.
 func WithFixture(fx Fixture) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		var errs []error
 		for name, s := range fx.Scenarios {
-			WithScenario(name, s)(c)
+			errs = append(errs, WithScenario(name, s)(c))
 		}
-		WithScenarioIDs(fx.IDs)(c)
-		WithFaults(fx.Faults...)(c)
+		errs = append(errs, WithScenarioIDs(fx.IDs)(c), WithFaults(fx.Faults...)(c))
+		return errors.Join(errs...)
 	}
 }
 
 // WithFixtureFile reads a fixture from a JSON file (see Fixture).
 func WithFixtureFile(path string) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			c.errs = append(c.errs, fmt.Errorf("mock: %w", err))
-			return
+			return fmt.Errorf("mock: %w", err)
 		}
 		fx, err := ReadFixture(bytes.NewReader(data))
 		if err != nil {
-			c.errs = append(c.errs, fmt.Errorf("%w (%s)", err, path))
-			return
+			return fmt.Errorf("%w (%s)", err, path)
 		}
-		WithFixture(fx)(c)
+		return WithFixture(fx)(c)
 	}
 }

@@ -20,8 +20,12 @@ func ExampleNewValidatingTransport() {
 	}))
 	defer srv.Close()
 
-	transport := openapi.NewValidatingTransport(http.DefaultTransport, openapi.WithLogger(nil))
-	client := &http.Client{Transport: transport} // or client.WithHTTPClient(...), verification.WithHTTPClient(...)
+	transport, err := openapi.NewValidatingTransport(http.DefaultTransport, openapi.WithLogger(nil))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := &http.Client{Transport: transport} // or client.WithHTTPClient(...)
 
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/verification/digilocker?verification_id=v-1", nil)
 	req.Header.Set("x-client-id", "test-id")

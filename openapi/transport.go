@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,18 +24,39 @@ const (
 	ModeFail
 )
 
-// TransportOption configures a ValidatingTransport.
-type TransportOption func(*ValidatingTransport)
+// TransportOption configures a ValidatingTransport. An option that gets
+// bad input returns an error, which NewValidatingTransport reports.
+type TransportOption func(*transportConfig) error
+
+// transportConfig is what the options set.
+type transportConfig struct {
+	validator   *Validator
+	mode        TransportMode
+	strictDrift bool
+	logger      *slog.Logger
+}
 
 // WithValidator validates against v instead of DefaultValidator's embedded spec.
 func WithValidator(v *Validator) TransportOption {
-	return func(t *ValidatingTransport) { t.validator = v }
+	return func(c *transportConfig) error {
+		if v == nil {
+			return errors.New("openapi: WithValidator(nil)")
+		}
+		c.validator = v
+		return nil
+	}
 }
 
 // WithMode chooses between recording violations (ModeRecord, the default)
 // and failing the call (ModeFail).
 func WithMode(m TransportMode) TransportOption {
-	return func(t *ValidatingTransport) { t.mode = m }
+	return func(c *transportConfig) error {
+		if m != ModeRecord && m != ModeFail {
+			return fmt.Errorf("openapi: WithMode(%d): not a TransportMode", m)
+		}
+		c.mode = m
+		return nil
+	}
 }
 
 // WithStrictDrift makes drift a violation: each DriftFinding of a response
@@ -42,14 +64,14 @@ func WithMode(m TransportMode) TransportOption {
 // ModeFail fails the call and Err reports it. Without it drift is a warning:
 // recorded (DriftFindings) and logged, never an error.
 func WithStrictDrift() TransportOption {
-	return func(t *ValidatingTransport) { t.strictDrift = true }
+	return func(c *transportConfig) error { c.strictDrift = true; return nil }
 }
 
 // WithLogger logs drift warnings to l (slog.Default() unless set; nil
 // silences them). Log lines carry the operation, status, kind and JSON
 // path, never a body or a header value.
 func WithLogger(l *slog.Logger) TransportOption {
-	return func(t *ValidatingTransport) { t.logger = l }
+	return func(c *transportConfig) error { c.logger = l; return nil }
 }
 
 // ValidatingTransport is an http.RoundTripper that checks every request it
@@ -65,26 +87,41 @@ type ValidatingTransport struct {
 	mode        TransportMode
 	strictDrift bool
 	logger      *slog.Logger
-	initErr     error
 
 	mu         sync.Mutex
 	violations []*ValidationError
 	drift      []DriftFinding
 }
 
-// NewValidatingTransport wraps base (http.DefaultTransport when nil).
-func NewValidatingTransport(base http.RoundTripper, opts ...TransportOption) *ValidatingTransport {
+// NewValidatingTransport wraps base (http.DefaultTransport when nil). It
+// reports a bad option, or an embedded spec that does not load, here, not
+// at the first RoundTrip.
+func NewValidatingTransport(base http.RoundTripper, opts ...TransportOption) (*ValidatingTransport, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	t := &ValidatingTransport{base: base, mode: ModeRecord, logger: slog.Default()}
+	cfg := transportConfig{mode: ModeRecord, logger: slog.Default()}
+	var errs []error
 	for _, opt := range opts {
-		opt(t)
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if t.validator == nil {
-		t.validator, t.initErr = DefaultValidator()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	return t
+	if cfg.validator == nil {
+		v, err := DefaultValidator()
+		if err != nil {
+			return nil, err
+		}
+		cfg.validator = v
+	}
+	return &ValidatingTransport{base: base, validator: cfg.validator, mode: cfg.mode,
+		strictDrift: cfg.strictDrift, logger: cfg.logger}, nil
 }
 
 // Violations returns a copy of the violations recorded so far, one
@@ -136,10 +173,6 @@ func (t *ValidatingTransport) record(err *ValidationError, drift []DriftFinding)
 // RoundTrip validates req, sends it through the wrapped transport, and
 // validates the response.
 func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.initErr != nil {
-		closeBody(req)
-		return nil, t.initErr
-	}
 	ctx := req.Context()
 
 	// The request: read its body once, validate, send the same bytes.

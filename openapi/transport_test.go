@@ -101,7 +101,7 @@ func TestValidatingTransport_validExchangePassesUntouched(t *testing.T) {
 		"/verification/digilocker":             {200, nil, digiPending},
 		"/verification/user/data-availability": {200, map[string]string{"Content-Type": "application/json; charset=utf-8"}, avail},
 	})
-	vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(quietLogger()))
+	vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(quietLogger()))
 	client := &http.Client{Transport: vt}
 
 	resp, body, err := getWith(t, client, base+"/digilocker?verification_id=v-1", clientCreds)
@@ -137,7 +137,7 @@ func TestValidatingTransport_recordMode(t *testing.T) {
 		"/verification/digilocker": {200, nil, digiBroken},
 		"/verification/aa/consent": {418, map[string]string{"Content-Type": "text/plain"}, "teapot"},
 	})
-	vt := NewValidatingTransport(http.DefaultTransport, WithLogger(quietLogger()))
+	vt := mustValidatingTransport(t, http.DefaultTransport, WithLogger(quietLogger()))
 	client := &http.Client{Transport: vt}
 
 	resp, body, err := getWith(t, client, base+"/digilocker?verification_id=v-1", clientCreds)
@@ -174,7 +174,7 @@ func TestValidatingTransport_failMode(t *testing.T) {
 	api, base := newFakeAPI(t, map[string]cannedResponse{
 		"/verification/digilocker": {200, nil, digiBroken},
 	})
-	vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(quietLogger()))
+	vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(quietLogger()))
 	client := &http.Client{Transport: vt}
 
 	resp, _, err := getWith(t, client, base+"/digilocker?verification_id=v-1", clientCreds)
@@ -204,7 +204,7 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 	t.Run("warning", func(t *testing.T) {
 		t.Parallel()
 		var logs bytes.Buffer
-		vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+		vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		_, body, err := getWith(t, &http.Client{Transport: vt}, base+"/digilocker?verification_id=v-1", clientCreds)
 		// REVIEW is not in the enum, so validation fails too: drift and violation are separate reports.
 		require.Error(t, err)
@@ -219,7 +219,7 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 		_, base := newFakeAPI(t, map[string]cannedResponse{
 			"/verification/digilocker": {200, nil, `{"status": "PENDING", "liveness": {"score": 1}}`},
 		})
-		vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(nil))
+		vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(nil))
 		_, _, err := getWith(t, &http.Client{Transport: vt}, base+"/digilocker?verification_id=v-1", clientCreds)
 		require.NoError(t, err)
 		assert.NoError(t, vt.Err())
@@ -230,7 +230,7 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 		_, base := newFakeAPI(t, map[string]cannedResponse{
 			"/verification/digilocker": {200, nil, `{"status": "PENDING", "liveness": {"score": 1}}`},
 		})
-		vt := NewValidatingTransport(nil, WithMode(ModeFail), WithStrictDrift(), WithLogger(nil))
+		vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithStrictDrift(), WithLogger(nil))
 		_, _, err := getWith(t, &http.Client{Transport: vt}, base+"/digilocker?verification_id=v-1", clientCreds)
 		var ve *ValidationError
 		require.ErrorAs(t, err, &ve)
@@ -241,7 +241,7 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 		_, base := newFakeAPI(t, map[string]cannedResponse{
 			"/verification/digilocker": {200, nil, `{"status": "PENDING", "liveness": {"score": 1}}`},
 		})
-		vt := NewValidatingTransport(nil, WithStrictDrift(), WithLogger(nil))
+		vt := mustValidatingTransport(t, nil, WithStrictDrift(), WithLogger(nil))
 		_, _, err := getWith(t, &http.Client{Transport: vt}, base+"/digilocker?verification_id=v-1", clientCreds)
 		require.NoError(t, err)
 		require.Len(t, vt.Violations(), 1)
@@ -252,7 +252,7 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 func TestValidatingTransport_unknownPathIsAViolation(t *testing.T) {
 	t.Parallel()
 	_, base := newFakeAPI(t, nil)
-	vt := NewValidatingTransport(nil, WithLogger(nil))
+	vt := mustValidatingTransport(t, nil, WithLogger(nil))
 	resp, _, err := getWith(t, &http.Client{Transport: vt}, base+"/pan", clientCreds)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
@@ -263,7 +263,7 @@ func TestValidatingTransport_unknownPathIsAViolation(t *testing.T) {
 func TestValidatingTransport_headIsNotValidated(t *testing.T) {
 	t.Parallel()
 	_, base := newFakeAPI(t, map[string]cannedResponse{"/verification/digilocker": {200, nil, digiBroken}})
-	vt := NewValidatingTransport(nil, WithLogger(nil))
+	vt := mustValidatingTransport(t, nil, WithLogger(nil))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodHead, base+"/digilocker", nil)
 	require.NoError(t, err)
 	_, _, err = do(&http.Client{Transport: vt}, req)
@@ -296,7 +296,7 @@ func TestValidatingTransport_bodyReadErrorsReachTheCaller(t *testing.T) {
 			Body: &brokenBody{strings.NewReader(`{"status": "PEN`)}, Request: r,
 		}, nil
 	})
-	vt := NewValidatingTransport(base, WithMode(ModeFail), WithLogger(nil))
+	vt := mustValidatingTransport(t, base, WithMode(ModeFail), WithLogger(nil))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:9/digilocker?verification_id=v", nil)
 	require.NoError(t, err)
 	for k, v := range clientCreds {
@@ -313,7 +313,7 @@ func TestValidatingTransport_bodyReadErrorsReachTheCaller(t *testing.T) {
 func TestValidatingTransport_baseErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection refused")
-	vt := NewValidatingTransport(roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, boom }), WithLogger(nil))
+	vt := mustValidatingTransport(t, roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, boom }), WithLogger(nil))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:9/digilocker", nil)
 	require.NoError(t, err)
 	_, err = vt.RoundTrip(req)
@@ -335,7 +335,7 @@ func TestValidatingTransport_requestBodyIsReadOnceAndReplayable(t *testing.T) {
 		return &http.Response{StatusCode: 409, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(strings.NewReader(`{"type": "validation_error", "code": "verification_id_already_exists"}`)), Request: r}, nil
 	})
-	vt := NewValidatingTransport(base, WithMode(ModeFail), WithLogger(nil))
+	vt := mustValidatingTransport(t, base, WithMode(ModeFail), WithLogger(nil))
 	// An io.Reader that is not a bytes/strings reader: no GetBody, unknown length.
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://127.0.0.1:9/user/data-availability", io.MultiReader(strings.NewReader(reqBody)))
 	require.NoError(t, err)
@@ -364,7 +364,7 @@ func TestValidatingTransport_largeBodiesArriveIntact(t *testing.T) {
 	b.WriteString(`]}}}}]}]}`)
 	large := b.String()
 	_, base := newFakeAPI(t, map[string]cannedResponse{"/verification/aa/fi": {200, nil, large}})
-	vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(nil))
+	vt := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(nil))
 	_, body, err := getWith(t, &http.Client{Transport: vt}, base+"/aa/fi?fi_verification_id=Fi_1", clientCreds)
 	require.NoError(t, err)
 	assert.Equal(t, len(large), len(body))
@@ -377,7 +377,7 @@ func TestValidatingTransport_isSafeForConcurrentUse(t *testing.T) {
 		"/verification/digilocker": {200, nil, digiBroken},
 		"/verification/aa/consent": {200, nil, `{"status": "SUCCESS", "new": 1}`},
 	})
-	vt := NewValidatingTransport(nil, WithLogger(nil))
+	vt := mustValidatingTransport(t, nil, WithLogger(nil))
 	client := &http.Client{Transport: vt}
 	var wg sync.WaitGroup
 	for i := range 20 {
@@ -404,7 +404,7 @@ func TestValidatingTransport_withAnotherValidator(t *testing.T) {
 		seen = true
 		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
 	})
-	vt := NewValidatingTransport(base, WithValidator(v), WithLogger(nil))
+	vt := mustValidatingTransport(t, base, WithValidator(v), WithLogger(nil))
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://sandbox.cashfree.com/verification/aa/fi?fi_ref_id=1", nil)
 	require.NoError(t, err)
 	for k, v := range clientCreds {
@@ -426,9 +426,34 @@ func (c *idleCounter) CloseIdleConnections() { c.closed++ }
 func TestValidatingTransport_closeIdleConnectionsReachesTheBase(t *testing.T) {
 	t.Parallel()
 	base := &idleCounter{RoundTripper: http.DefaultTransport}
-	hc := &http.Client{Transport: NewValidatingTransport(base)}
+	hc := &http.Client{Transport: mustValidatingTransport(t, base)}
 	hc.CloseIdleConnections()
 	assert.Equal(t, 1, base.closed)
 	// A base without the method is fine too.
-	NewValidatingTransport(roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })).CloseIdleConnections()
+	mustValidatingTransport(t, roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })).CloseIdleConnections()
+}
+
+// mustValidatingTransport is NewValidatingTransport for options that are
+// known to be good.
+func mustValidatingTransport(t testing.TB, base http.RoundTripper, opts ...TransportOption) *ValidatingTransport {
+	t.Helper()
+	vt, err := NewValidatingTransport(base, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vt
+}
+
+// NewValidatingTransport reports bad options at construction, all at once.
+func TestNewValidatingTransport_badOptions(t *testing.T) {
+	t.Parallel()
+	vt, err := NewValidatingTransport(nil, WithValidator(nil), WithMode(TransportMode(9)))
+	if vt != nil || err == nil {
+		t.Fatalf("got %v, %v; want nil and an error", vt, err)
+	}
+	for _, want := range []string{"WithValidator(nil)", "WithMode(9)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
 }

@@ -124,9 +124,13 @@ func (d *demo) run(ctx context.Context) error {
 
 // validating wraps the demo's transport so that every exchange is checked
 // against the spec; the summary reports what it found.
-func (d *demo) validating(rt http.RoundTripper) http.RoundTripper {
-	d.vt = openapi.NewValidatingTransport(rt, openapi.WithLogger(nil))
-	return d.vt
+func (d *demo) validating(rt http.RoundTripper) (http.RoundTripper, error) {
+	vt, err := openapi.NewValidatingTransport(rt, openapi.WithLogger(nil))
+	if err != nil {
+		return nil, err
+	}
+	d.vt = vt
+	return vt, nil
 }
 
 func (d *demo) printf(format string, args ...any) { fmt.Fprintf(d.out, format, args...) }

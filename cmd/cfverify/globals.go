@@ -157,7 +157,7 @@ type clientSetup struct {
 	needCredentials bool
 	fromEnv         bool // read CASHFREE_* (the demo on the mock does not)
 	// wrap, if set, wraps the transport (the demo validates every exchange).
-	wrap  func(http.RoundTripper) http.RoundTripper
+	wrap  func(http.RoundTripper) (http.RoundTripper, error)
 	extra []client.Option // last, so they win
 }
 
@@ -166,7 +166,10 @@ func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	var base http.RoundTripper = tr
 	if s.wrap != nil {
-		base = s.wrap(tr)
+		var err error
+		if base, err = s.wrap(tr); err != nil {
+			return nil, nil, err
+		}
 	}
 	rec := &recorder{base: base, inner: tr}
 	policy := client.DefaultRetryPolicy()
