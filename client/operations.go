@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 
 	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/verification"
@@ -117,15 +118,20 @@ func lookupCall[T any](ctx context.Context, c *Client, op operation.Operation, l
 	return call[T](ctx, c, op, request{query: lookupQuery(op, lookup)}, opts)
 }
 
-// call sends one operation and decodes its 2xx answer into a new T.
+// call sends one operation and returns its 2xx answer decoded into a new
+// T. The body must be a JSON object: it is decoded into a *T, which stays
+// nil for a null body. One pass rejects, besides what is not JSON or not
+// the type, a member name given twice and invalid UTF-8; names match the
+// spec's exactly, so a case variant ("STATUS") is an unknown member, not a
+// second value for "status".
 func call[T any](ctx context.Context, c *Client, op operation.Operation, r request, opts []CallOption) (*T, error) {
-	a, err := c.send(ctx, op, r, opts)
+	var out *T
+	a, err := c.send(ctx, op, r, opts, &out)
 	if err != nil {
 		return nil, err
 	}
-	out := new(T)
-	if err := decode(op, &a, out); err != nil {
-		return nil, err
+	if out == nil {
+		return nil, &DecodeError{Operation: op.ID, StatusCode: a.status, ContentType: a.contentType, Err: errors.New("body is null, not a JSON object")}
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,11 +50,10 @@ func validHeaderName(name string) bool {
 // controls other than tab (CR and LF would split the header), and DEL.
 func isHeaderControl(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
 
-// answer is the 2xx answer a call returns for decoding.
+// answer describes the 2xx answer of a call, whose body send decoded.
 type answer struct {
 	status      int
 	contentType string
-	body        []byte
 }
 
 // attemptResult is what one HTTP attempt produced.
@@ -63,7 +61,8 @@ type attemptResult struct {
 	path    string
 	status  int
 	header  http.Header
-	body    []byte
+	body    []byte        // nil for a 2xx body decoded as it streamed in
+	decErr  error         // the streamed decode failed
 	wrote   bool          // the request was written to a connection
 	latency time.Duration // until the body was read
 	netErr  error         // no usable answer: retry may apply
@@ -72,7 +71,11 @@ type attemptResult struct {
 
 // send runs one call: credential and header checks, then attempts with
 // retries as the policy allows. It returns the 2xx answer or an error.
-func (c *Client) send(ctx context.Context, op operation.Operation, req request, opts []CallOption) (answer, error) {
+//
+// out is where a 2xx body is decoded (a **T: see call). Unless the caller
+// wants the raw body, the body is decoded as it streams in, never held
+// whole: a large statement then needs the decoded value and little more.
+func (c *Client) send(ctx context.Context, op operation.Operation, req request, opts []CallOption, out any) (answer, error) {
 	cc := collectCallOptions(opts)
 	for name, values := range cc.header {
 		canonical := http.CanonicalHeaderKey(name)
@@ -105,8 +108,13 @@ func (c *Client) send(ctx context.Context, op operation.Operation, req request, 
 		perAttempt = 0
 	}
 
+	streamInto := out
+	if cc.raw != nil {
+		streamInto = nil // read the body whole, for RawResponse, then decode it
+	}
+
 	for attempt := 1; ; attempt++ {
-		r := c.attempt(ctx, op, req, perAttempt, cc.header)
+		r := c.attempt(ctx, op, req, perAttempt, cc.header, streamInto)
 		if r.fatal != nil {
 			if r.status != 0 {
 				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)
@@ -133,7 +141,15 @@ func (c *Client) send(ctx context.Context, op operation.Operation, req request, 
 			wait = policy.backoff(attempt, c.jitter)
 		case r.status >= 200 && r.status < 300:
 			c.logAttempt(ctx, op, r, attempt, nil, false, 0)
-			return answer{status: r.status, contentType: r.header.Get("Content-Type"), body: r.body}, nil
+			a := answer{status: r.status, contentType: r.header.Get("Content-Type")}
+			err := r.decErr
+			if streamInto == nil {
+				err = jsonv2.Unmarshal(r.body, out)
+			}
+			if err != nil {
+				return a, &DecodeError{Operation: op.ID, StatusCode: a.status, ContentType: a.contentType, Err: err}
+			}
+			return a, nil
 		default:
 			apiErr := newError(op.ID, r.status, r.header, r.body, c.now())
 			apiErr.Attempts = attempt
@@ -179,7 +195,7 @@ func collectCallOptions(opts []CallOption) callConfig {
 }
 
 // attempt makes one HTTP request and reads its answer.
-func (c *Client) attempt(ctx context.Context, op operation.Operation, r request, timeout time.Duration, extra http.Header) attemptResult {
+func (c *Client) attempt(ctx context.Context, op operation.Operation, r request, timeout time.Duration, extra http.Header, streamInto any) attemptResult {
 	var sig string
 	if op.Auth == operation.ClientCredentials && c.publicKey != nil {
 		s, err := sign(c.publicKey, c.clientID, c.now())
@@ -236,13 +252,31 @@ func (c *Client) attempt(ctx context.Context, op operation.Operation, r request,
 	defer func() { _ = resp.Body.Close() }()
 	res.status, res.header, res.wrote = resp.StatusCode, resp.Header, true
 
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300 && streamInto != nil:
+		if resp.ContentLength > c.maxResponseBytes {
+			err = ErrResponseTooLarge
+		} else {
+			body := &cappedReader{r: resp.Body, left: c.maxResponseBytes}
+			res.decErr = jsonv2.UnmarshalRead(body, streamInto)
+			if res.decErr != nil && body.err == nil {
+				// Read on to the limit: a body too large is reported as such,
+				// whatever its first bytes were.
+				_, _ = io.Copy(io.Discard, body)
+			}
+			err = body.err
+		}
+		if errors.Is(err, ErrResponseTooLarge) {
+			res.fatal = fmt.Errorf("cfverify: %s: HTTP %d: %w (limit %d bytes)", op.ID, resp.StatusCode, err, c.maxResponseBytes)
+			return res
+		}
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		res.body, err = readCapped(resp, c.maxResponseBytes)
 		if errors.Is(err, ErrResponseTooLarge) {
 			res.fatal = fmt.Errorf("cfverify: %s: HTTP %d: %w (limit %d bytes)", op.ID, resp.StatusCode, err, c.maxResponseBytes)
 			return res
 		}
-	} else {
+	default:
 		res.body, err = io.ReadAll(io.LimitReader(resp.Body, min(errorBodyLimit, c.maxResponseBytes)))
 	}
 	res.latency = time.Since(start)
@@ -250,6 +284,43 @@ func (c *Client) attempt(ctx context.Context, op operation.Operation, r request,
 		res.netErr = fmt.Errorf("read response body: %w", err)
 	}
 	return res
+}
+
+// cappedReader reads at most left bytes and keeps the first error of the
+// underlying reader other than io.EOF (a network failure, not a decode
+// error), or ErrResponseTooLarge once the body goes past the limit.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	err  error
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if c.left <= 0 {
+		// At the limit: one more byte means the body is too large.
+		var one [1]byte
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			c.err = ErrResponseTooLarge
+			return 0, c.err
+		}
+		if err != nil && err != io.EOF {
+			c.err = err
+		}
+		return 0, err
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
 }
 
 // readCapped reads a body of at most limit bytes, without reading more than
@@ -321,25 +392,3 @@ func (c *Client) logAttempt(ctx context.Context, op operation.Operation, r attem
 // acceptJSON is the Accept header of every request; the client decodes
 // only JSON. Shared: net/http does not modify header values it sends.
 var acceptJSON = []string{"application/json"}
-
-// decode unmarshals a 2xx answer into out, which must be a JSON object, in
-// one pass that also rejects what encoding/json would decode without a
-// word but not as the server meant it: invalid UTF-8 and a member name
-// given twice. Names match exactly (the spec's names), so a case variant
-// ("STATUS") is an unknown member, not a second value for "status".
-func decode(op operation.Operation, a *answer, out any) error {
-	body := bytes.TrimSpace(a.body)
-	var err error
-	switch {
-	case len(body) == 0:
-		err = errors.New("empty body")
-	case body[0] != '{':
-		err = errors.New("body is not a JSON object")
-	default:
-		err = jsonv2.Unmarshal(body, out)
-	}
-	if err != nil {
-		return &DecodeError{Operation: op.ID, StatusCode: a.status, ContentType: a.contentType, Err: err}
-	}
-	return nil
-}
