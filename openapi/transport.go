@@ -251,12 +251,6 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-func closeBody(req *http.Request) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
-}
-
 func asValidationError(err error) *ValidationError {
 	var ve *ValidationError
 	if errors.As(err, &ve) {
