@@ -14,7 +14,7 @@
 #   make ts-check         TypeScript types from the spec, compiled with tsc
 #   make breaking         oasdiff: breaking changes against the released baseline
 #   make downstream       a downstream module generates its own code from the spec
-#   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
+#   make bench            the benchmarks: bench/paired.txt (paired ratios), bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
 
 GO          ?= go
@@ -137,9 +137,14 @@ spec-checks: lint-spec ts-check breaking downstream
 # compares the impl=... (or validation=...) variants of one benchmark, the
 # first listed being the base. The mock's runs are fixed request counts.
 BENCH_RUN = $(GO) test -run '^$$' -count=$(BENCH_COUNT)
+# Rounds of the paired harness (bench/paired_test.go): the issue-11 targets
+# as median ratios with 95% intervals, written to bench/paired.txt.
+PAIRED_ROUNDS ?= 31
 bench:
+	{ $(GO) version; git rev-parse HEAD; \
+	  CFVERIFY_PAIRED_ROUNDS=$(PAIRED_ROUNDS) $(GO) test -run '^$$' -count=1 -benchtime=1x -bench 'Paired' ./bench; } > bench/paired.txt
 	{ $(GO) version; nproc; grep -m1 'model name' /proc/cpuinfo; \
-	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench 'PerCall|StatementDecode|Validation|ValidatingTransportAdded' ./bench && \
+	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench '^Benchmark(PerCall|PerCallInMemory|StatementDecode|Validation|ValidatingTransportAdded)$$' ./bench && \
 	  $(BENCH_RUN) -benchtime=1x -bench 'StatementMemory' ./bench && \
 	  $(BENCH_RUN) -benchtime=5000x -bench 'MockThroughput/call=status' ./bench && \
 	  $(BENCH_RUN) -benchtime=200x -bench 'MockThroughput/call=fi-1k' ./bench; } > bench/results.txt
@@ -150,6 +155,7 @@ bench:
 	  $(GO) run $(BENCHSTAT) -filter '.name:ValidatingTransportAdded' -col '/impl@(client client+validating)' bench/results.txt && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:MockThroughput' -col '/validation@(off on)' bench/results.txt; } > bench/benchstat.txt
 	@cat bench/benchstat.txt
+	@grep -h Benchmark bench/paired.txt
 
 # CI: every benchmark compiles and runs once.
 bench-smoke:

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/verification"
 )
@@ -133,7 +135,7 @@ func BenchmarkPairedPerCall(b *testing.B) {
 		c := newClient(b, "http://127.0.0.1:1", &http.Client{Transport: rt})
 		hand := handCall{hc: &http.Client{Transport: rt}, base: "http://127.0.0.1:1"}
 		ctx := context.Background()
-		base := func() error { return hand.typedCall(ctx, op) }
+		base := func() error { return hand.call(ctx, op) }
 		subject := func() error { return clientCall(ctx, c, op) }
 		b.Run("op="+op, func(b *testing.B) {
 			var r pairedResult
@@ -178,17 +180,9 @@ func BenchmarkPairedStatement(b *testing.B) {
 	}
 }
 
-// typedCall is handCall.call, except that user details are decoded the
-// way a hand-written client that wants typed records would: each scope's
-// records into the struct of that scope.
-func (h handCall) typedCall(ctx context.Context, op string) error {
-	if op != client.OpUserDetails {
-		return h.call(ctx, op)
-	}
-	var out handUserDetails
-	return h.do(ctx, http.MethodGet, opPaths[op], nil, nil, token, &out)
-}
-
+// handUserDetails is how a hand-written client that wants typed records
+// decodes user details with encoding/json: each scope's records into the
+// struct of that scope.
 type handUserDetails struct {
 	ReferenceID    *verification.ReferenceID `json:"reference_id"`
 	VerificationID *string                   `json:"verification_id"`
@@ -244,4 +238,52 @@ func decodeRecords[R any](raw json.RawMessage) ([]R, error) {
 	var out []R
 	err := json.Unmarshal(raw, &out)
 	return out, err
+}
+
+// BenchmarkPairedDecoder: the decoder choice. Each 2xx body, decoded from
+// memory into its type by github.com/go-json-experiment/json (what the
+// client uses: duplicate names and invalid UTF-8 rejected in the same
+// pass) against encoding/json into the same type (which checks neither).
+// For user details the encoding/json side is the hand-written per-scope
+// decode of BenchmarkPairedPerCall's baseline. Metric: ratio (json v2 /
+// encoding/json) with its 95% interval.
+func BenchmarkPairedDecoder(b *testing.B) {
+	type body struct {
+		name   string
+		data   []byte
+		v1, v2 func([]byte) error
+	}
+	into := func(newV func() any) func([]byte) error {
+		return func(data []byte) error { return json.Unmarshal(data, newV()) }
+	}
+	intoV2 := func(newV func() any) func([]byte) error {
+		return func(data []byte) error { return jsonv2.Unmarshal(data, newV()) }
+	}
+	types := map[string]func() any{
+		client.OpDataAvailability:     func() any { return new(verification.DataAvailability) },
+		client.OpDigiLockerStatus:     func() any { return new(verification.DigiLockerStatus) },
+		client.OpConsentStatus:        func() any { return new(verification.ConsentStatus) },
+		client.OpFinancialInformation: func() any { return new(verification.FinancialInformation) },
+	}
+	var cases []body
+	for _, op := range opOrder {
+		if op == client.OpUserDetails {
+			cases = append(cases, body{op, bodies()[op],
+				into(func() any { return new(handUserDetails) }),
+				intoV2(func() any { return new(verification.UserDetails) })})
+			continue
+		}
+		cases = append(cases, body{op, bodies()[op], into(types[op]), intoV2(types[op])})
+	}
+	fi := types[client.OpFinancialInformation]
+	cases = append(cases, body{"statement-10k", statement(b, 10_000), into(fi), intoV2(fi)})
+	for _, tc := range cases {
+		b.Run("body="+tc.name, func(b *testing.B) {
+			var r pairedResult
+			for b.Loop() {
+				r = paired(b, func() error { return tc.v1(tc.data) }, func() error { return tc.v2(tc.data) })
+			}
+			r.report(b)
+		})
+	}
 }

@@ -30,7 +30,8 @@ var opOrder = []string{
 
 // handCall is the same call as the client's, written by hand with net/http
 // and encoding/json: build the request, send it, read the body, check the
-// status, decode into the same generated type.
+// status, decode into the same type (for user details, each scope's
+// records into their typed structs: see handUserDetails).
 type handCall struct {
 	hc   *http.Client
 	base string
@@ -89,7 +90,7 @@ func (h handCall) call(ctx context.Context, op string) error {
 			User:           []verification.UserIdentifier{{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: "9988123456"}},
 		}, "", &out)
 	case client.OpUserDetails:
-		var out verification.UserDetails
+		var out handUserDetails // every record into its typed struct
 		return h.do(ctx, http.MethodGet, opPaths[op], nil, nil, token, &out)
 	case client.OpDigiLockerStatus:
 		var out verification.DigiLockerStatus
