@@ -14,10 +14,10 @@
 // for a 2xx answer that does not decode, a *NetworkError when no answer
 // came. It never returns a nil result with a nil error.
 //
-// The result types are the generated ones from package client/api, re-exported
-// here (DigiLockerStatus, ConsentStatus, …); UserDetails and
-// FinancialInformation embed theirs and add typed accessors. Ordinary use
-// needs no import of client/verification.
+// The results are the types of package verification (generated from the
+// spec; go doc shows their fields): *verification.DigiLockerStatus, …,
+// *verification.UserDetails with one typed slice of records per scope, and
+// *verification.FinancialInformation with its parsed statement.
 //
 // Security: credentials go only to the configured host (redirects to another
 // host or scheme are refused), https is required except on loopback

@@ -11,11 +11,11 @@ import (
 // Operation ids, as the OpenAPI document names them. *Error, *InputError,
 // *DecodeError and *NetworkError carry one in their Operation field.
 const (
-	OpDataAvailability     = operation.DataAvailabilityID
-	OpUserDetails          = operation.UserDetailsID
-	OpDigiLockerStatus     = operation.DigiLockerStatusID
-	OpConsentStatus        = operation.ConsentStatusID
-	OpFinancialInformation = operation.FinancialInformationID
+	OpDataAvailability     = operation.DataAvailabilityID     // "getDataAvailability"
+	OpUserDetails          = operation.UserDetailsID          // "getUserDetails"
+	OpDigiLockerStatus     = operation.DigiLockerStatusID     // "getDigiLockerStatus"
+	OpConsentStatus        = operation.ConsentStatusID        // "getConsentStatus"
+	OpFinancialInformation = operation.FinancialInformationID // "getFinancialInformation"
 )
 
 // DataAvailabilityRequest asks which scopes of user data exist for a mobile

@@ -1,6 +1,6 @@
 package verification
 
-// Friendly names for the status and scope values the client, the mock and
+// Friendly names for the status values the client, the mock and
 // callers test most, and the predicates the Wait helpers stop on. The
 // generated constants (DigiLockerStatusValueAUTHENTICATED, …) are the same
 // values; these are the ones to use.
