@@ -11,17 +11,18 @@ import (
 	"testing"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/verification"
 )
 
-// Paths of the five operations, as the spec names them.
-var opPaths = map[string]string{
-	client.OpDataAvailability:     "/user/data-availability",
-	client.OpUserDetails:          "/oauth2/user-details",
-	client.OpDigiLockerStatus:     "/digilocker",
-	client.OpConsentStatus:        "/aa/consent",
-	client.OpFinancialInformation: "/aa/fi",
-}
+// Paths of the five operations, from the operation table.
+var opPaths = func() map[string]string {
+	paths := map[string]string{}
+	for _, op := range operation.All {
+		paths[op.ID] = "/" + op.Path
+	}
+	return paths
+}()
 
 var opOrder = []string{
 	client.OpDataAvailability, client.OpUserDetails, client.OpDigiLockerStatus,
