@@ -67,7 +67,7 @@ type vendorExample struct {
 func vendorExamples(t testing.TB) []vendorExample {
 	t.Helper()
 	var examples []vendorExample
-	require.NoError(t, readJSON(filepath.Join("testdata", "vendor-examples.json"), &examples))
+	require.NoError(t, readJSON(filepath.Join("..", "tools", "spec", "peers", "vendor-examples.json"), &examples))
 	require.Len(t, examples, 55)
 	return examples
 }

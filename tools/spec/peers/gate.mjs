@@ -32,7 +32,7 @@ const specPath = args.includes("--spec")
   ? path.resolve(args[args.indexOf("--spec") + 1])
   : path.join(root, "openapi/verification.yaml");
 const testdata = path.join(root, "contract_test/testdata");
-const vendorExamples = path.join(root, "contract_test/testdata/vendor-examples.json");
+const vendorExamples = path.join(here, "vendor-examples.json");
 
 const spec = yaml.load(fs.readFileSync(specPath, "utf8"));
 const blindSpots = JSON.parse(fs.readFileSync(path.join(here, "blind-spots.json"), "utf8")).blind_spots;
