@@ -60,8 +60,8 @@ type negative struct {
 	// StrictOnly: an unlisted value of a closed set. Every JSON Schema
 	// validator rejects it; cfverify's validator reports it as drift, so
 	// Want lists the violations of strict mode ("drift <path>").
-	StrictOnly bool `json:"strict_only,omitempty"`
-	Note        string   `json:"note"`
+	StrictOnly bool   `json:"strict_only,omitempty"`
+	Note       string `json:"note"`
 
 	body []byte
 }
