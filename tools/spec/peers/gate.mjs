@@ -62,7 +62,7 @@ function loadCases() {
   const valid = JSON.parse(fs.readFileSync(path.join(testdata, "index.json"), "utf8")).fixtures;
   for (const f of valid) {
     cases.push({
-      name: f.file, want: "accept", operation: f.operation, status: f.status,
+      name: f.file, kind: "fixture", want: "accept", operation: f.operation, status: f.status,
       contentType: f.content_type ?? "application/json",
       body: fs.readFileSync(path.join(testdata, f.file), "utf8"),
     });
@@ -70,7 +70,7 @@ function loadCases() {
   const vendor = JSON.parse(fs.readFileSync(vendorExamples, "utf8"));
   vendor.forEach((e, i) => {
     cases.push({
-      name: `vendor-examples.json[${i}] ${e.method} ${e.path} ${e.status} "${e.name}"`, want: "accept",
+      name: `vendor-examples.json[${i}] ${e.method} ${e.path} ${e.status} "${e.name}"`, kind: "vendor", want: "accept",
       operation: operationOf(e.method, e.path), status: e.status, contentType: "application/json",
       body: JSON.stringify(e.body),
     });
@@ -169,13 +169,14 @@ async function main() {
   const validators = { "ajv-8 (plain JSON Schema)": ["ajv", ajvValidator()], "openapi-enforcer": ["enforcer", await enforcerValidator()] };
   let failed = false;
   for (const [label, [name, check]] of Object.entries(validators)) {
-    let validTotal = 0, validAccepted = 0, negTotal = 0, negRejected = 0, blind = 0;
+    const total = { fixture: 0, vendor: 0 }, accepted = { fixture: 0, vendor: 0 };
+    let negTotal = 0, negRejected = 0, blind = 0;
     const problems = [];
     for (const c of cases) {
       const reason = check(c);
       if (c.want === "accept") {
-        validTotal++;
-        if (reason === null) validAccepted++;
+        total[c.kind]++;
+        if (reason === null) accepted[c.kind]++;
         else problems.push(`  valid case rejected: ${c.name}: ${reason}`);
       } else {
         negTotal++;
@@ -184,7 +185,8 @@ async function main() {
         else problems.push(`  negative case accepted: ${c.name}`);
       }
     }
-    console.log(`${label}: valid accepted ${validAccepted}/${validTotal}, invalid rejected ${negRejected}/${negTotal}` +
+    console.log(`${label}: valid accepted ${accepted.fixture + accepted.vendor}/${total.fixture + total.vendor} ` +
+      `(fixtures ${accepted.fixture}/${total.fixture}, vendor examples ${accepted.vendor}/${total.vendor}), invalid rejected ${negRejected}/${negTotal}` +
       (blind ? ` (${blind} accepted by design, see peers/blind-spots.json)` : ""));
     if (problems.length) {
       failed = true;

@@ -130,8 +130,14 @@ async function main() {
   }
 
   const perOp = {};
-  for (const c of calls) perOp[c.op] = (perOp[c.op] ?? 0) + 1;
-  console.log(`prism proxy --errors: ${violations.length} violations in ${calls.length} calls (${Object.entries(perOp).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+  for (const c of calls) {
+    perOp[c.op] ??= {};
+    perOp[c.op][c.status] = (perOp[c.op][c.status] ?? 0) + 1;
+  }
+  console.log(`prism proxy --errors: ${violations.length} violations in ${calls.length} calls`);
+  for (const [op, statuses] of Object.entries(perOp)) {
+    console.log(`  ${op}: ${Object.entries(statuses).map(([s, n]) => `${n}×${s}`).join(", ")}`);
+  }
   if (violations.length) {
     console.log(violations.map((v) => "  " + v).join("\n"));
     process.exitCode = 1;
