@@ -2,8 +2,10 @@ package openapi
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -124,4 +126,59 @@ func TestVocabulary_isStringAt(t *testing.T) {
 	} {
 		assert.Equal(t, want, isStringAt(body, path), path)
 	}
+}
+
+// TestVocabulary_everyListNamesItsSource: each named list of values in the
+// spec says where its values come from (x-values-source), and each open
+// field follows the one pattern the policy describes: type string, the named
+// list or any other string, and x-go-type naming the list for Go.
+func TestVocabulary_everyListNamesItsSource(t *testing.T) {
+	t.Parallel()
+	doc := mustDefault(t).Doc()
+	lists := 0
+	for name, ref := range doc.Components.Schemas {
+		s := ref.Value
+		if len(s.Enum) > 0 {
+			lists++
+			src, _ := s.Extensions["x-values-source"].(string)
+			assert.NotEmpty(t, src, "%s: an enum without x-values-source", name)
+		}
+	}
+	assert.GreaterOrEqual(t, lists, 17)
+
+	open := 0
+	var visit func(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool)
+	visit = func(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		if len(s.AnyOf) == 2 && s.AnyOf[0].Ref != "" && s.AnyOf[0].Value != nil && len(s.AnyOf[0].Value.Enum) > 0 {
+			open++
+			known := s.AnyOf[0].Value
+			other := s.AnyOf[1].Value
+			assert.True(t, s.Type.Is("string"), "%s: an open set is type string", path)
+			assert.Equal(t, strings.TrimPrefix(s.AnyOf[0].Ref, "#/components/schemas/"), s.Extensions["x-go-type"], "%s: x-go-type names the list", path)
+			require.NotNil(t, other, path)
+			assert.True(t, other.Type.Is("string"), "%s: the second branch is any string", path)
+			require.NotNil(t, other.Not, "%s: the second branch excludes the known values, so exactly one branch matches", path)
+			assert.Same(t, known, other.Not.Value, "%s: it excludes the same list", path)
+		}
+		for name, p := range s.Properties {
+			visit(path+"."+name, p.Value, seen)
+		}
+		if s.Items != nil {
+			visit(path+"[]", s.Items.Value, seen)
+		}
+		for _, group := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf} {
+			for _, b := range group {
+				visit(path, b.Value, seen)
+			}
+		}
+	}
+	seen := map[*openapi3.Schema]bool{}
+	for _, name := range sortedKeys(doc.Components.Schemas) {
+		visit(name, doc.Components.Schemas[name].Value, seen)
+	}
+	assert.Equal(t, 14, open, "the open fields")
 }
