@@ -646,7 +646,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	case len(req.User) == 0:
 		return errorReply(errUserMissing)
 	}
-	users := make([]verification.UserIdentifier, 0, len(req.User))
+	users := make([]verification.EchoedUserIdentifier, 0, len(req.User))
 	for _, u := range req.User {
 		if u.IdentifierType == nil || *u.IdentifierType != string(verification.IdentifierTypeMOBILE) {
 			return errorReply(errIdentifierTypeInvalid)
@@ -654,7 +654,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		if u.IdentifierValue == nil || !operation.ValidMobile(*u.IdentifierValue) {
 			return errorReply(errIdentifierValueInvalid)
 		}
-		users = append(users, verification.UserIdentifier{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
+		users = append(users, verification.EchoedUserIdentifier{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
 	if e := h.checkSpec(r, body); e != nil {
 		return errorReply(*e)
