@@ -414,3 +414,40 @@ func TestClient_networkErrorUnwraps(t *testing.T) {
 	require.ErrorAs(t, err, &opErr)
 	assert.True(t, errors.Is(err, syscall.ECONNREFUSED))
 }
+
+// A 2xx body cut off mid-stream is a failed exchange, not an undecodable
+// answer: a NetworkError, retried for a GET, whether the body is decoded
+// as it streams in or read whole for WithRawResponse.
+func TestClient_bodyCutMidStream_isRetried(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []bool{false, true} {
+		srv, rec := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+			body := example(t, operations[3].example)
+			if n == 1 {
+				// Promise the whole body, send half, drop the connection.
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write(body[:len(body)/2])
+				w.(http.Flusher).Flush()
+				hangUp(t, w)
+				return
+			}
+			writeJSON(w, 200, body)
+		})
+		c := newClient(t, srv)
+		var opts []client.CallOption
+		var got client.RawResponse
+		if raw {
+			opts = append(opts, client.WithRawResponse(&got))
+		}
+		res, err := c.ConsentStatus(t.Context(), client.ByVerificationID("x"), opts...)
+		require.NoError(t, err, "raw=%t", raw)
+		require.NotNil(t, res.Status)
+		assert.Equal(t, 2, rec.count(), "raw=%t: the cut answer was retried", raw)
+		if raw {
+			assert.Equal(t, 2, got.Attempts)
+			assert.JSONEq(t, string(example(t, operations[3].example)), string(got.Body))
+		}
+	}
+}
