@@ -140,3 +140,24 @@ func TestDedupeKey_ignoresDeliveryDetails(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, a.DedupeKey(), c.DedupeKey())
 }
+
+func TestSampleEvent_everyTypeParsesAndValidates(t *testing.T) {
+	t.Parallel()
+	v, err := openapi.DefaultValidator()
+	require.NoError(t, err)
+	for _, et := range EventTypes() {
+		body, err := SampleEvent(et, "id-1", fixedNow)
+		require.NoError(t, err)
+		require.NoError(t, v.ValidateWebhook(t.Context(), body), et)
+		ev, err := Parse(body)
+		require.NoError(t, err)
+		assert.Equal(t, et, ev.Type)
+		assert.Equal(t, "id-1", ev.ResourceID)
+		assert.Equal(t, et.Status(), ev.Status)
+		assert.Equal(t, fixedNow, ev.Time)
+	}
+	_, err = SampleEvent("NOPE", "id", fixedNow)
+	require.Error(t, err)
+	_, err = SampleEvent(FIVerificationActive, "", fixedNow)
+	require.Error(t, err)
+}
