@@ -163,4 +163,3 @@ func TestWebhookNegatives_rejectedWhereExpected(t *testing.T) {
 	slices.Sort(files)
 	assert.Equal(t, files, filesIn(t, dir))
 }
-
