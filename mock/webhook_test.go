@@ -26,7 +26,6 @@ type hookReceiver struct {
 	handler *webhook.Handler
 	mu      sync.Mutex
 	events  []*webhook.Event
-	bodies  [][]byte
 	answer  func(attempt string) int // 0: let the handler answer
 	calls   atomic.Int32
 }
