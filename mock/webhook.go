@@ -271,7 +271,7 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 	}
 	return json.Marshal(map[string]any{
 		"event_type": ev,
-		"event_time": h.cfg.clock().UTC().Format(time.RFC3339),
+		"event_time": webhook.EventTimeText(ev, h.cfg.clock()),
 		"version":    "v1",
 		"data":       data,
 	})

@@ -161,3 +161,15 @@ func TestSampleEvent_everyTypeParsesAndValidates(t *testing.T) {
 	_, err = SampleEvent(FIVerificationActive, "", fixedNow)
 	require.Error(t, err)
 }
+
+func TestEventTimeText_vendorFormPerResource(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 2, 15, 22, 23, 15, 0, time.FixedZone("IST", 5*3600+1800))
+	assert.Equal(t, "2024-02-15T16:53:15Z", EventTimeText(DigiLockerVerificationFailure, at))
+	assert.Equal(t, "2024-02-15 16:53:15", EventTimeText(FIVerificationActive, at))
+	for _, et := range EventTypes() {
+		got, err := ParseEventTime(EventTimeText(et, at))
+		require.NoError(t, err)
+		assert.True(t, got.Equal(at))
+	}
+}

@@ -29,6 +29,17 @@ var eventStatuses = map[EventType]string{
 // undocumented type.
 func (t EventType) Status() string { return eventStatuses[t] }
 
+// EventTimeText writes at as the vendor's samples of t's resource do:
+// RFC 3339 for DigiLocker events (`2006-01-02T15:04:05Z`), `YYYY-MM-DD
+// hh:mm:ss` in UTC for Account Aggregator events, so that a receiver tested
+// with them meets both forms.
+func EventTimeText(t EventType, at time.Time) string {
+	if t.Resource() == ResourceDigiLocker {
+		return at.UTC().Format(time.RFC3339)
+	}
+	return at.UTC().Format(time.DateTime)
+}
+
 // SampleEvent returns a body of event type t about the resource id, as
 // Cashfree would send it at time at: for testing a receiver (cfverify
 // webhook send). The DigiLocker user is the vendor's own sample person.
@@ -59,7 +70,7 @@ func SampleEvent(t EventType, id string, at time.Time) ([]byte, error) {
 	}
 	return json.Marshal(map[string]any{
 		"event_type": t,
-		"event_time": at.UTC().Format(time.RFC3339),
+		"event_time": EventTimeText(t, at),
 		"version":    "v1",
 		"data":       data,
 	})

@@ -144,7 +144,7 @@ var webhookListenCmd = &command{
 			if err != nil {
 				return fmt.Errorf("cfverify webhook listen: %w", err)
 			}
-			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 			done := make(chan error, 1)
 			go func() { done <- srv.Serve(ln) }()
 			fmt.Fprintf(e.stderr, "cfverify webhook listen: receiving at http://%s/ (any path); Ctrl-C stops\n", ln.Addr())
