@@ -173,7 +173,7 @@ func Parse(rawBody []byte) (*Event, error) {
 	if err := dec.Decode(&env); err != nil {
 		return nil, malformed("not a JSON object with string event_type, event_time and version: %s", jsonProblem(err))
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(rawBody[dec.InputOffset():])) > 0 {
 		return nil, malformed("data after the JSON object")
 	}
 	if !bytes.HasPrefix(bytes.TrimLeft(rawBody, " \t\r\n"), []byte("{")) {

@@ -71,6 +71,7 @@ func TestParse_rejectsWhatIsNotAnEvent(t *testing.T) {
 		"null":                    `null`,
 		"string":                  `"AA_FI_VERIFICATION_ACTIVE"`,
 		"trailing data":           `{"event_type":"AA_FI_VERIFICATION_ACTIVE","event_time":"2024-02-15 16:53:15","data":{"status":"ACTIVE","fi_verification_id":"f"}} {}`,
+		"trailing bracket":        `{"event_type":"AA_FI_VERIFICATION_ACTIVE","event_time":"2024-02-15 16:53:15","data":{"status":"ACTIVE","fi_verification_id":"f"}}]`,
 		"no event_type":           `{"event_time":"2024-02-15 16:53:15","data":{"status":"ACTIVE","fi_verification_id":"f"}}`,
 		"event_type number":       `{"event_type":7,"event_time":"2024-02-15 16:53:15","data":{}}`,
 		"no event_time":           `{"event_type":"AA_FI_VERIFICATION_ACTIVE","data":{"status":"ACTIVE","fi_verification_id":"f"}}`,
