@@ -172,7 +172,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		h.validator = v
 	}
 	h.stats.Faults = map[FaultKind]int{}
-	h.webhooks = newWebhookSender(&cfg, h.validator, h.log)
+	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
 	h.webhookSweep()
 	return h, nil
 }

@@ -99,7 +99,8 @@ type webhookSender struct {
 	clock  func() time.Time
 	client *http.Client
 	log    *slog.Logger
-	check  func(context.Context, []byte) error // the spec's ValidateWebhook, when the validator has it
+	check  func(context.Context, []byte) error // the spec's ValidateWebhook, when the validator has it and the self-check is on
+	report func(Violation)                     // records a body the check rejected
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -111,7 +112,11 @@ type webhookSender struct {
 	deliveries []*WebhookDelivery
 }
 
-func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger) *webhookSender {
+// webhookOperation names webhook deliveries in Violations (the operationId
+// of the spec's x-webhooks entry).
+const webhookOperation = "verificationWebhook"
+
+func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report func(Violation)) *webhookSender {
 	if cfg.webhook == nil || cfg.webhook.url == "" {
 		return nil
 	}
@@ -126,10 +131,11 @@ func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger) *webhookSe
 		cancel:   cancel,
 		notified: map[string]int{},
 		tails:    map[string]chan struct{}{},
+		report:   report,
 	}
 	if wv, ok := v.(interface {
 		ValidateWebhook(context.Context, []byte) error
-	}); ok {
+	}); ok && cfg.selfCheck {
 		s.check = wv.ValidateWebhook
 	}
 	return s
@@ -168,6 +174,14 @@ func (s *webhookSender) list() []WebhookDelivery {
 		out[i].Attempts = slices.Clone(d.Attempts)
 	}
 	return out
+}
+
+// recordViolation adds a webhook body the self-check rejected to Violations.
+func (h *Handler) recordViolation(v Violation) {
+	h.statsMu.Lock()
+	h.stats.Violations++
+	h.violations = append(h.violations, v)
+	h.statsMu.Unlock()
 }
 
 // Webhooks returns the webhook deliveries so far, oldest first (none
@@ -306,8 +320,11 @@ func (s *webhookSender) enqueue(key string, d *WebhookDelivery) {
 // deliver POSTs d until the receiver answers 2xx or the attempts run out.
 func (s *webhookSender) deliver(d *WebhookDelivery) {
 	if s.check != nil {
+		// A body that breaks the spec is still sent (the receiver's test may
+		// want it) but recorded, like a response the self-check stops.
 		if err := s.check(s.ctx, d.Body); err != nil {
 			s.log.Error("mock: webhook body breaks the spec", "event_type", string(d.EventType), "err", err)
+			s.report(Violation{Operation: webhookOperation, Err: err})
 		}
 	}
 	wait := s.cfg.backoff

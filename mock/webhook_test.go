@@ -3,6 +3,7 @@ package mock_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -277,5 +278,34 @@ func TestWebhooks_offByDefaultAndBadOptions(t *testing.T) {
 	} {
 		_, err := mock.New(o)
 		assert.Error(t, err)
+	}
+}
+
+// rejectingValidator is the spec's validator with a webhook check that
+// rejects everything, to see what the mock does with a body that fails.
+type rejectingValidator struct{ *openapi.Validator }
+
+func (rejectingValidator) ValidateWebhook(context.Context, []byte) error {
+	return errors.New("webhook body breaks the spec (test)")
+}
+
+func TestWebhooks_selfCheckRecordsABodyThatBreaksTheSpec(t *testing.T) {
+	t.Parallel()
+	v, err := openapi.DefaultValidator()
+	require.NoError(t, err)
+	for _, selfCheck := range []bool{true, false} {
+		recv := newHookReceiver(t, mock.DefaultClientSecret)
+		srv := start(t, mock.WithPolls(1), mock.WithWebhookURL(recv.url), mock.WithValidator(rejectingValidator{v}), mock.WithSelfCheck(selfCheck))
+		expectViolations(srv)
+		connect(t, srv).statuses("/digilocker?verification_id=instant_checked", 1)
+		ds := settled(t, srv, 1)
+		assert.Equal(t, "delivered", ds[0].State, "sent all the same")
+		if selfCheck {
+			require.Len(t, srv.Violations(), 1)
+			assert.Equal(t, "verificationWebhook", srv.Violations()[0].Operation)
+			assert.Equal(t, 1, srv.Stats().Violations)
+		} else {
+			assert.Empty(t, srv.Violations())
+		}
 	}
 }
