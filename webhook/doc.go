@@ -10,7 +10,8 @@
 // body into an Event. Handler does both, then dedupes through a Store (in
 // memory by default, with a TTL) and calls your function: 200 on success and
 // on a duplicate, 401 on a bad signature or timestamp, 400 on a body that is
-// not an event, 5xx when your function fails so that Cashfree retries.
+// not an event, 5xx when your function fails so that Cashfree retries (and
+// 503 to a copy that arrives while the event is still being handled).
 // Sign makes a delivery for tests.
 //
 // Nothing here logs or returns a secret or a signature; errors name the

@@ -52,7 +52,7 @@ func ExampleNewHandler() {
 	// ended: AA_CONSENT_VERIFICATION_REVOKED c-42 REVOKED
 	// 200
 	// 200
-	// {Handled:1 Duplicates:1 Unauthorized:0 Malformed:0 Refused:0 Failed:0}
+	// {Handled:1 Duplicates:1 Unauthorized:0 Malformed:0 Refused:0 Failed:0 InProgress:0}
 }
 
 func ExampleVerify() {

@@ -28,6 +28,7 @@ type HandlerFunc func(ctx context.Context, ev *Event) error
 //	413  body larger than the cap
 //	415  Content-Type is not application/json
 //	500  your function failed (or panicked), or the store did: Cashfree retries
+//	503  another delivery of the same event is being handled: Cashfree retries
 type Handler struct {
 	fn       HandlerFunc
 	verifier *Verifier
@@ -44,10 +45,11 @@ type Stats struct {
 	Malformed    int64 `json:"malformed"`    // 400: verified body that is not an event
 	Refused      int64 `json:"refused"`      // 405, 413, 415: wrong method, too large, wrong content type
 	Failed       int64 `json:"failed"`       // 500: your function or the store failed
+	InProgress   int64 `json:"in_progress"`  // 503: the event was being handled by another delivery
 }
 
 type handlerCounters struct {
-	handled, duplicates, unauthorized, malformed, refused, failed atomic.Int64
+	handled, duplicates, unauthorized, malformed, refused, failed, inProgress atomic.Int64
 }
 
 // NewHandler returns a Handler calling fn. WithSecrets is required; see the
@@ -72,7 +74,7 @@ func (h *Handler) Stats() Stats {
 	c := &h.stats
 	return Stats{
 		Handled: c.handled.Load(), Duplicates: c.duplicates.Load(), Unauthorized: c.unauthorized.Load(),
-		Malformed: c.malformed.Load(), Refused: c.refused.Load(), Failed: c.failed.Load(),
+		Malformed: c.malformed.Load(), Refused: c.refused.Load(), Failed: c.failed.Load(), InProgress: c.inProgress.Load(),
 	}
 }
 
@@ -114,24 +116,37 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := r.Context()
 	key := ev.DedupeKey()
-	claimed, err := h.store.Claim(ctx, key, h.cfg.ttl)
+	state, err := h.store.Claim(ctx, key, h.cfg.lease)
 	if err != nil {
 		h.fail(w, r, ev, "store_failed", "the dedupe store failed", err)
 		return
 	}
-	if !claimed {
+	switch state {
+	case Done:
 		h.stats.duplicates.Add(1)
 		h.cfg.logger.InfoContext(ctx, "webhook duplicate", "event_type", string(ev.Type), "attempt", ev.Attempt)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "duplicate"})
 		return
+	case InProgress:
+		// Answering 200 now would lose the event if the delivery being
+		// handled fails after Cashfree stopped waiting for it.
+		h.stats.inProgress.Add(1)
+		w.Header().Set("Retry-After", "5")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"code": "in_progress", "message": "another delivery of this event is being handled; retry later"})
+		return
 	}
+	bg := context.WithoutCancel(ctx)
 	if err := h.call(ctx, ev); err != nil {
 		// Forget the event, so that Cashfree's retry is handled afresh.
-		if rerr := h.store.Release(context.WithoutCancel(ctx), key); rerr != nil {
+		if rerr := h.store.Release(bg, key); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		h.fail(w, r, ev, "handler_failed", "the handler failed; retry later", err)
 		return
+	}
+	if err := h.store.Complete(bg, key, h.cfg.ttl); err != nil {
+		// Handled, but not remembered: a retry would run it again.
+		h.cfg.logger.ErrorContext(ctx, "webhook handled but not recorded", "event_type", string(ev.Type), "error", err.Error())
 	}
 	h.stats.handled.Add(1)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -225,10 +225,11 @@ func TestHandler_panicIs500AndRetried(t *testing.T) {
 
 type failingStore struct{}
 
-func (failingStore) Claim(context.Context, string, time.Duration) (bool, error) {
-	return false, errors.New("redis: connection refused")
+func (failingStore) Claim(context.Context, string, time.Duration) (ClaimState, error) {
+	return Claimed, errors.New("redis: connection refused")
 }
-func (failingStore) Release(context.Context, string) error { return nil }
+func (failingStore) Complete(context.Context, string, time.Duration) error { return nil }
+func (failingStore) Release(context.Context, string) error                 { return nil }
 
 func TestHandler_storeFailureIs500(t *testing.T) {
 	t.Parallel()
@@ -254,10 +255,68 @@ func TestHandler_concurrentDuplicatesReachTheFunctionOnce(t *testing.T) {
 	}
 	wg.Wait()
 	for _, s := range statuses {
-		assert.Equal(t, http.StatusOK, s)
+		// 200 (handled or a duplicate), or 503 while another was in progress.
+		assert.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, s)
 	}
 	assert.Len(t, r.events(), 1)
-	assert.Equal(t, int64(n-1), r.h.Stats().Duplicates)
+	st := r.h.Stats()
+	assert.Equal(t, int64(n-1), st.Duplicates+st.InProgress)
+}
+
+func TestHandler_duplicateDuringHandlingIsRetriedNotAcknowledged(t *testing.T) {
+	t.Parallel()
+	entered, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	h, err := NewHandler(func(context.Context, *Event) error {
+		if calls.Add(1) == 1 {
+			close(entered)
+			<-release
+			return errors.New("crashed half way")
+		}
+		return nil
+	}, WithSecrets(testSecret), WithClock(fixedClock))
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	r := &receiver{srv: srv, h: h}
+	first := make(chan int, 1)
+	go func() { s, _ := r.send(t, signed(consentBody, fixedNow)); first <- s }()
+	<-entered
+	// Cashfree gave up waiting and redelivers: the outcome is unknown, so
+	// the copy must not be acknowledged.
+	status, body := r.send(t, signed(consentBody, fixedNow))
+	assert.Equal(t, http.StatusServiceUnavailable, status, body)
+	close(release)
+	assert.Equal(t, http.StatusInternalServerError, <-first)
+	// The next retry is handled afresh, then remembered.
+	status, _ = r.send(t, signed(consentBody, fixedNow))
+	assert.Equal(t, http.StatusOK, status)
+	status, body = r.send(t, signed(consentBody, fixedNow))
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "duplicate")
+	assert.Equal(t, int32(2), calls.Load())
+	assert.Equal(t, Stats{Handled: 1, Duplicates: 1, Failed: 1, InProgress: 1}, h.Stats())
+}
+
+func TestHandler_leaseLapsesAfterACrash(t *testing.T) {
+	t.Parallel()
+	now := fixedNow
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	store := NewMemoryStore(clock)
+	// A replica claimed the event and died before finishing.
+	state, err := store.Claim(t.Context(), "AA_CONSENT_VERIFICATION_SUCCESS|consent|a12bc34def56789|2024-02-15 16:53:15", time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, Claimed, state)
+	r := newReceiver(t, WithStore(store), WithClock(clock), WithLease(time.Minute), WithTolerance(0))
+	status, _ := r.send(t, signed(consentBody, fixedNow))
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	status, _ = r.send(t, signed(consentBody, fixedNow))
+	assert.Equal(t, http.StatusOK, status)
+	assert.Len(t, r.events(), 1)
 }
 
 func TestHandler_dedupeTTL(t *testing.T) {
@@ -287,31 +346,36 @@ func TestNewHandler_badOptions(t *testing.T) {
 	require.Error(t, err)
 	_, err = NewHandler(fn)
 	require.ErrorContains(t, err, "no secret")
-	for _, o := range []Option{WithMaxBodyBytes(0), WithDedupeTTL(0), WithStore(nil), WithLogger(nil)} {
+	for _, o := range []Option{WithMaxBodyBytes(0), WithDedupeTTL(0), WithLease(0), WithStore(nil), WithLogger(nil)} {
 		_, err = NewHandler(fn, WithSecrets("s"), o)
 		require.Error(t, err)
 	}
 }
 
-func TestMemoryStore_sweepsExpiredKeys(t *testing.T) {
+func TestMemoryStore_statesAndSweep(t *testing.T) {
 	t.Parallel()
 	now := fixedNow
 	s := NewMemoryStore(func() time.Time { return now })
 	ctx := t.Context()
 	for i := range 600 {
-		ok, err := s.Claim(ctx, "k"+strconv.Itoa(i), time.Minute)
+		st, err := s.Claim(ctx, "k"+strconv.Itoa(i), time.Minute)
 		require.NoError(t, err)
-		require.True(t, ok)
+		require.Equal(t, Claimed, st)
 	}
-	ok, _ := s.Claim(ctx, "k1", time.Minute)
-	assert.False(t, ok)
+	st, _ := s.Claim(ctx, "k1", time.Minute)
+	assert.Equal(t, InProgress, st)
+	require.NoError(t, s.Complete(ctx, "k1", time.Hour))
+	st, _ = s.Claim(ctx, "k1", time.Minute)
+	assert.Equal(t, Done, st)
 	now = now.Add(2 * time.Minute)
 	for i := range 600 {
-		ok, _ := s.Claim(ctx, "n"+strings.Repeat("x", i%3)+strconv.Itoa(i), time.Minute)
-		require.True(t, ok)
+		st, _ := s.Claim(ctx, "n"+strings.Repeat("x", i%3)+strconv.Itoa(i), time.Minute)
+		require.Equal(t, Claimed, st)
 	}
-	assert.LessOrEqual(t, s.Len(), 700, "the 600 expired keys were swept")
+	assert.LessOrEqual(t, s.Len(), 700, "the 599 lapsed leases were swept")
+	st, _ = s.Claim(ctx, "k1", time.Minute)
+	assert.Equal(t, Done, st, "a done key is kept for its TTL")
 	require.NoError(t, s.Release(ctx, "n0"))
-	ok, _ = s.Claim(ctx, "n0", time.Minute)
-	assert.True(t, ok)
+	st, _ = s.Claim(ctx, "n0", time.Minute)
+	assert.Equal(t, Claimed, st)
 }

@@ -15,6 +15,11 @@ const DefaultMaxBodyBytes = 1 << 20
 // DefaultDedupeTTL is how long a Handler remembers an event it handled.
 const DefaultDedupeTTL = 24 * time.Hour
 
+// DefaultLease is how long a delivery being handled holds its event: other
+// deliveries of it meanwhile are answered 503. If the process dies while
+// handling, the event is free again after the lease.
+const DefaultLease = 5 * time.Minute
+
 // Option configures a Verifier or a Handler. An option given a bad value
 // makes the constructor fail.
 type Option func(*config) error
@@ -26,6 +31,7 @@ type config struct {
 	maxBodyBytes int64
 	store        Store
 	ttl          time.Duration
+	lease        time.Duration
 	logger       *slog.Logger
 }
 
@@ -35,6 +41,7 @@ func newConfig(opts []Option) (*config, error) {
 		now:          time.Now,
 		maxBodyBytes: DefaultMaxBodyBytes,
 		ttl:          DefaultDedupeTTL,
+		lease:        DefaultLease,
 		logger:       slog.New(slog.DiscardHandler),
 	}
 	var errs []error
@@ -125,6 +132,18 @@ func WithDedupeTTL(d time.Duration) Option {
 			return fmt.Errorf("webhook: WithDedupeTTL(%s): must be positive", d)
 		}
 		c.ttl = d
+		return nil
+	}
+}
+
+// WithLease sets how long a delivery being handled holds its event
+// (default 5 minutes): longer than your function ever takes.
+func WithLease(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("webhook: WithLease(%s): must be positive", d)
+		}
+		c.lease = d
 		return nil
 	}
 }
