@@ -64,7 +64,8 @@ func (c *config) verifier() *Verifier {
 }
 
 // WithSecrets adds the secrets signatures are checked against: your client
-// secret, or during a rotation the old and the new one.
+// secret, or during a rotation the old and the new one (Cashfree signs with
+// the oldest active key pair, so keep the old secret until it is revoked).
 func WithSecrets(secrets ...string) Option {
 	return func(c *config) error {
 		for _, s := range secrets {
