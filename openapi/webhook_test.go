@@ -44,3 +44,23 @@ func TestValidateWebhook_specWithoutTheSchema(t *testing.T) {
 	var ve *ValidationError
 	assert.False(t, errors.As(err, &ve))
 }
+
+func TestValidateWebhook_vocabularyPolicy(t *testing.T) {
+	t.Parallel()
+	v, err := DefaultValidator()
+	require.NoError(t, err)
+	// A status and an event type the spec does not list yet are drift, not
+	// violations, as in responses; a wrong type stays a violation.
+	for body, want := range map[string]string{
+		`{"event_type":"AA_CONSENT_VERIFICATION_SUCCESS","event_time":"2024-02-15 16:53:15","data":{"status":"ARCHIVED","consent_verification_id":"c"}}`: "unknown-enum-value $.data.status",
+		`{"event_type":"AA_CONSENT_VERIFICATION_ARCHIVED","event_time":"2024-02-15 16:53:15","data":{"status":"SUCCESS","consent_verification_id":"c"}}`: "unknown-enum-value $.event_type",
+	} {
+		require.NoError(t, v.ValidateWebhook(t.Context(), []byte(body)))
+		drift, err := v.ValidateWebhookAndDrift(t.Context(), []byte(body))
+		require.NoError(t, err)
+		require.Len(t, drift, 1)
+		assert.Equal(t, want, string(drift[0].Kind)+" "+drift[0].Path)
+	}
+	err = v.ValidateWebhook(t.Context(), []byte(`{"event_type":"AA_CONSENT_VERIFICATION_SUCCESS","event_time":"2024-02-15 16:53:15","data":{"status":7,"consent_verification_id":"c"}}`))
+	require.Error(t, err)
+}
