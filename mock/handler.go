@@ -126,6 +126,7 @@ type Handler struct {
 	faults    *faultState
 	validator SpecValidator
 	log       *slog.Logger
+	webhooks  *webhookSender // nil without WithWebhookURL (webhook.go)
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -167,6 +168,8 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		h.validator = v
 	}
 	h.stats.Faults = map[FaultKind]int{}
+	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
+	h.webhookSweep()
 	return h, nil
 }
 
@@ -175,6 +178,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
 	h.inflight.Wait()
+	h.webhooks.close()
 }
 
 // Stats returns what the mock has done so far.
@@ -200,6 +204,7 @@ func (h *Handler) Violations() []Violation {
 func (h *Handler) Reset() {
 	h.store.reset()
 	h.faults.reset(h.cfg.seed)
+	h.webhooks.reset()
 	h.statsMu.Lock()
 	h.stats = Stats{Faults: map[FaultKind]int{}}
 	h.violations = nil
@@ -295,6 +300,7 @@ func errorReply(e apiError) reply { return reply{status: e.status, body: e.body(
 // paths, and the mock's own endpoints under AdminPath (also below BasePath):
 //
 //	GET  /_mock/stats                                     Stats as JSON
+//	GET  /_mock/webhooks                                  webhook deliveries (WithWebhookURL)
 //	POST /_mock/reset                                     forget all state
 //	POST /_mock/create?resource=fi&id=ID[&scenario=NAME]  Create
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -768,6 +774,7 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 	}
 	elapsed := h.cfg.clock().Sub(rec.created)
 	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
+	h.webhookStages(rec, at)
 
 	switch res {
 	case ResourceDigiLocker:

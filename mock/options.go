@@ -48,6 +48,7 @@ type config struct {
 	logger                 *slog.Logger
 	signatureKey           *rsa.PrivateKey
 	validator              SpecValidator
+	webhook                *webhookConfig // webhook_options.go; nil: no webhooks
 }
 
 func defaultConfig() config {
