@@ -1,0 +1,111 @@
+package mock
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/cfverify/cfverify/openapi/wire"
+
+	"github.com/cfverify/cfverify/client/api"
+)
+
+func (h *Handler) digiLockerBody(rec *record, at func(int) int) api.DigiLockerStatus {
+	path := rec.scenario.DigiLocker
+	st := api.DigiLockerStatusValue("")
+	if len(path) > 0 {
+		st = path[at(len(path))]
+	}
+	out := api.DigiLockerStatus{
+		VerificationID:    ptr(rec.id),
+		ReferenceID:       refID(rec.ref),
+		Status:            &st,
+		DocumentRequested: []string{"AADHAAR", "PAN"},
+		DocumentConsent:   []string{},
+		UserDetails:       &api.DigiLockerUserDetails{},
+	}
+	switch st {
+	case api.DigiLockerStatusValueAUTHENTICATED:
+		eaadhaar := rec.scenario.EAadhaar
+		if eaadhaar == "" {
+			eaadhaar = "Y"
+		}
+		out.UserDetails = digiLockerUser(h.cfg.seed, rec.id, eaadhaar)
+		out.DocumentConsent = []string{"AADHAAR", "PAN"}
+		if eaadhaar == "N" {
+			out.DocumentConsent = nil // the vendor's example: null
+		}
+	case api.DigiLockerStatusValueCONSENTDENIED:
+		out.DocumentConsent = nil
+	}
+	return out
+}
+
+func consentBody(seed uint64, rec *record, at func(int) int) api.ConsentStatus {
+	path := rec.scenario.Consent
+	st := api.ConsentStatusValue("")
+	if len(path) > 0 {
+		st = path[at(len(path))]
+	}
+	start := rec.created.UTC().Truncate(time.Second)
+	p := fakePerson(hashID(seed, "consent", rec.id))
+	return api.ConsentStatus{
+		ConsentVerificationID: ptr(rec.id),
+		ConsentRefID:          refID(rec.ref),
+		ConsentRedirectURL:    ptr("https://example.com/cfverify-mock/aa/consent/" + strconv.FormatInt(rec.ref, 10)),
+		Status:                &st,
+		CustomerIdentifiers:   []api.CustomerIdentifier{{Type: ptr("MOBILE"), Value: ptr(p.mobile)}},
+		ConsentStart:          ptr(wire.NewTimestamp(start)),
+		ConsentExpiry:         ptr(wire.NewTimestamp(start.AddDate(1, 0, 0))),
+		FIFrom:                ptr(wire.NewTimestamp(start.AddDate(-1, 0, 0))),
+		FITo:                  ptr(wire.NewTimestamp(start)),
+		RedirectURL:           ptr("https://example.com/cfverify-mock/return"),
+		ConsentMode:           ptr(api.ConsentModeSTORE),
+		ConsentType:           []api.ConsentType{api.ConsentTypePROFILE, api.ConsentTypeSUMMARY, api.ConsentTypeTRANSACTION},
+		FITypes:               []api.FIType{api.FITypeDEPOSIT},
+		DataLifeExpiry:        ptr(wire.NewDate(start.AddDate(0, 0, 7))),
+		Filter: []api.ConsentFilter{{
+			Type: ptr("TRANSACTION_AMOUNT"), Operator: ptr(api.FilterOperatorLESSTHAN), Value: ptr("200000"),
+		}},
+	}
+}
+
+// fiBody is the FI request as it stands: accounts PENDING while the request
+// is PENDING, the first account final while ACTIVE, all final after that.
+func fiBody(rec *record, at func(int) int) *api.FinancialInformation {
+	path := rec.scenario.FI
+	st := api.FIStatusValue("")
+	stageIdx := 0
+	if len(path) > 0 {
+		stageIdx = at(len(path))
+		st = path[stageIdx]
+	}
+	out := *rec.fi
+	out.Status = &st
+	out.FIData = make([]api.FIPData, len(rec.fi.FIData))
+	n := 0
+	for i, fip := range rec.fi.FIData {
+		out.FIData[i] = api.FIPData{FIPID: fip.FIPID, Accounts: make([]api.FIAccount, len(fip.Accounts))}
+		for j, acc := range fip.Accounts {
+			final := accDelivered
+			if n < len(rec.scenario.Accounts) {
+				final = rec.scenario.Accounts[n]
+			}
+			status := final
+			switch {
+			case st == fiPending:
+				status = accPending
+			case st == fiActive && n > 0:
+				status = accPending
+			case st == "" && stageIdx == 0:
+				status = accPending
+			}
+			acc.Status = ptr(status)
+			if status != accDelivered {
+				acc.Data = nil
+			}
+			out.FIData[i].Accounts[j] = acc
+			n++
+		}
+	}
+	return &out
+}
