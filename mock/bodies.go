@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -9,11 +10,37 @@ import (
 	"github.com/cfverify/cfverify/client/api"
 )
 
-func (h *Handler) digiLockerBody(rec *record, at func(int) int) api.DigiLockerStatus {
+// stageReply answers a status poll with the record's body at a stage. The
+// body is a function of the record and the stage alone, so it is built and
+// encoded once per stage and served from those bytes on every later poll
+// of the stage (the self-check, keyed by bytes, then costs a lookup). Call
+// with h.store.mu held: it guards the record.
+func (h *Handler) stageReply(rec *record, stage int) reply {
+	if c := rec.encoded; c != nil && c.stage == stage {
+		return reply{status: http.StatusOK, raw: c.data}
+	}
+	var body any
+	switch rec.res {
+	case ResourceDigiLocker:
+		body = h.digiLockerBody(rec, stage)
+	case ResourceConsent:
+		body = consentBody(h.cfg.seed, rec, stage)
+	default:
+		body = fiBody(rec, stage)
+	}
+	data, err := encode(reply{body: body})
+	if err != nil {
+		return reply{status: http.StatusOK, body: body} // write reports the error
+	}
+	rec.encoded = &stageBytes{stage: stage, data: data}
+	return reply{status: http.StatusOK, raw: data}
+}
+
+func (h *Handler) digiLockerBody(rec *record, stage int) api.DigiLockerStatus {
 	path := rec.scenario.DigiLocker
 	st := api.DigiLockerStatusValue("")
 	if len(path) > 0 {
-		st = path[at(len(path))]
+		st = path[stage]
 	}
 	out := api.DigiLockerStatus{
 		VerificationID:    ptr(rec.id),
@@ -40,11 +67,11 @@ func (h *Handler) digiLockerBody(rec *record, at func(int) int) api.DigiLockerSt
 	return out
 }
 
-func consentBody(seed uint64, rec *record, at func(int) int) api.ConsentStatus {
+func consentBody(seed uint64, rec *record, stage int) api.ConsentStatus {
 	path := rec.scenario.Consent
 	st := api.ConsentStatusValue("")
 	if len(path) > 0 {
-		st = path[at(len(path))]
+		st = path[stage]
 	}
 	start := rec.created.UTC().Truncate(time.Second)
 	p := fakePerson(hashID(seed, "consent", rec.id))
@@ -71,12 +98,10 @@ func consentBody(seed uint64, rec *record, at func(int) int) api.ConsentStatus {
 
 // fiBody is the FI request as it stands: accounts PENDING while the request
 // is PENDING, the first account final while ACTIVE, all final after that.
-func fiBody(rec *record, at func(int) int) *api.FinancialInformation {
+func fiBody(rec *record, stageIdx int) *api.FinancialInformation {
 	path := rec.scenario.FI
 	st := api.FIStatusValue("")
-	stageIdx := 0
 	if len(path) > 0 {
-		stageIdx = at(len(path))
 		st = path[stageIdx]
 	}
 	out := *rec.fi

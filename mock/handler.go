@@ -29,11 +29,12 @@ func (v Violation) String() string {
 
 // Stats counts what a mock has done.
 type Stats struct {
-	Requests   int               `json:"requests"`   // requests received
-	Responses  int               `json:"responses"`  // answers to the operations (faults included, the /_mock/ endpoints not)
-	Checked    int               `json:"checked"`    // responses validated against the spec by the self-check
-	Violations int               `json:"violations"` // responses the self-check stopped
-	Faults     map[FaultKind]int `json:"faults"`     // faults injected, by kind
+	Requests   int               `json:"requests"`    // requests received
+	Responses  int               `json:"responses"`   // answers to the operations (faults included, the /_mock/ endpoints not)
+	Checked    int               `json:"checked"`     // responses the self-check passed (each distinct body is validated once: SelfChecks)
+	SelfChecks int               `json:"self_checks"` // distinct responses validated against the spec
+	Violations int               `json:"violations"`  // responses the self-check stopped
+	Faults     map[FaultKind]int `json:"faults"`      // faults injected, by kind
 }
 
 // FaultsInjected returns the total of Faults.
@@ -54,6 +55,7 @@ type Handler struct {
 	store     *store
 	faults    *faultState
 	validator SpecValidator
+	checks    checkCache // the self-check's verdicts, by response
 	log       *slog.Logger
 
 	done      chan struct{}

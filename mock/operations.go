@@ -240,14 +240,5 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 		d *= time.Duration(k)
 	}
 	elapsed := h.cfg.clock().Sub(rec.created)
-	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
-
-	switch res {
-	case ResourceDigiLocker:
-		return reply{status: http.StatusOK, body: h.digiLockerBody(rec, at)}
-	case ResourceConsent:
-		return reply{status: http.StatusOK, body: consentBody(h.cfg.seed, rec, at)}
-	default:
-		return reply{status: http.StatusOK, body: fiBody(rec, at)}
-	}
+	return h.stageReply(rec, stage(rec.polls, polls, elapsed, d, rec.stages(), rec.scenario.Instant))
 }

@@ -14,7 +14,7 @@ import (
 type reply struct {
 	status  int
 	body    any    // encoded as JSON, unless raw is set
-	raw     []byte // a body written as is (HTML)
+	raw     []byte // a body written as is: HTML, or JSON encoded already
 	header  http.Header
 	offSpec bool // a deliberate fault the spec cannot describe: not self-checked
 	fault   FaultKind
@@ -126,7 +126,17 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 	}
 	checked := false
 	if h.cfg.selfCheck && op != "" && !rep.offSpec {
-		if err := h.checkResponse(ctx, op, rep.status, header, data); err != nil {
+		// The verdict is cached per distinct response; the request's
+		// cancellation must not become a cached verdict.
+		ctx := context.WithoutCancel(ctx)
+		err, fresh := h.checks.verdict(checkKey{op: op, status: rep.status, header: headerKey(rep.header)}, data,
+			func() error { return h.checkResponse(ctx, op, rep.status, header, data) })
+		if fresh {
+			h.statsMu.Lock()
+			h.stats.SelfChecks++
+			h.statsMu.Unlock()
+		}
+		if err != nil {
 			h.statsMu.Lock()
 			h.stats.Violations++
 			h.violations = append(h.violations, Violation{Operation: op, Status: rep.status, Err: err})

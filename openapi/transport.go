@@ -180,20 +180,18 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(data))
 
-	verr, drift := t.validator.checkResponse(ctx, opID, resp.StatusCode, resp.Header, data, true)
+	var verr *ValidationError
+	var drift []DriftFinding
+	if t.strictDrift {
+		verr, drift = t.validator.checkStrict(ctx, opID, resp.StatusCode, resp.Header, data)
+	} else {
+		verr, drift = t.validator.checkResponse(ctx, opID, resp.StatusCode, resp.Header, data, true)
+	}
 	if t.logger != nil {
 		for _, f := range drift {
 			t.logger.LogAttrs(ctx, slog.LevelWarn, "openapi: response drifts from the spec",
 				slog.String("operation", f.Operation), slog.Int("status", f.Status),
 				slog.String("kind", string(f.Kind)), slog.String("path", f.Path))
-		}
-	}
-	if t.strictDrift && len(drift) > 0 {
-		if verr == nil {
-			verr = &ValidationError{Operation: opID, Kind: KindResponse, Status: resp.StatusCode}
-		}
-		for _, f := range drift {
-			verr.Violations = append(verr.Violations, Violation{Location: LocationDrift, Path: f.Path, Message: string(f.Kind) + ": " + f.Message})
 		}
 	}
 	t.record(verr, drift)
