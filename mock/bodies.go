@@ -3,6 +3,7 @@ package mock
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cfverify/cfverify/openapi/wire"
@@ -133,4 +134,41 @@ func fiBody(rec *record, stageIdx int) *api.FinancialInformation {
 		}
 	}
 	return &out
+}
+
+// answerCacheLimit bounds the bytes an answerCache keeps; past it the
+// cache starts afresh.
+const answerCacheLimit = 16 << 20
+
+// answerCache keeps answers that are a function of one key, encoded, so
+// that asking again costs a lookup: user details by token (the data, the
+// scenario and the seed are fixed for a token). It is bounded by bytes.
+type answerCache struct {
+	mu      sync.Mutex
+	answers map[string][]byte
+	size    int
+}
+
+// get returns the answer for key, building and keeping it when missing.
+func (c *answerCache) get(key string, build func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	data, ok := c.answers[key]
+	c.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	data, err := build()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.answers == nil || c.size+len(data) > answerCacheLimit {
+		c.answers, c.size = map[string][]byte{}, 0
+	}
+	if _, ok := c.answers[key]; !ok {
+		c.answers[key] = data
+		c.size += len(data)
+	}
+	c.mu.Unlock()
+	return data, nil
 }

@@ -28,3 +28,25 @@ func TestStageReply_cachedBytesMatchAFreshBuild(t *testing.T) {
 		h.store.mu.Unlock()
 	}
 }
+
+// User details are served from the cached encoding of the token's answer,
+// which is what encoding it afresh gives.
+func TestUserDetails_cachedAnswerMatchesAFreshBuild(t *testing.T) {
+	h, err := NewHandler()
+	require.NoError(t, err)
+	defer h.Close()
+	for _, token := range []string{"tok_a", "partial_tok", "empty_tok"} {
+		s, _ := h.scen.resolve(token)
+		builds := 0
+		build := func() ([]byte, error) { builds++; return encode(reply{body: userDetails(h.cfg.seed, token, s)}) }
+		first, err := h.userAnswers.get(token, build)
+		require.NoError(t, err)
+		again, err := h.userAnswers.get(token, build)
+		require.NoError(t, err)
+		assert.Equal(t, 1, builds, token)
+		assert.Same(t, &first[0], &again[0], token)
+		fresh, err := encode(reply{body: userDetails(h.cfg.seed, token, s)})
+		require.NoError(t, err)
+		assert.Equal(t, string(fresh), string(again), token)
+	}
+}

@@ -172,7 +172,11 @@ func (h *Handler) userDetails(r *http.Request, body []byte) reply {
 		}
 		return errorReply(e)
 	}
-	return reply{status: http.StatusOK, body: userDetails(h.cfg.seed, token, s)}
+	data, err := h.userAnswers.get(token, func() ([]byte, error) { return encode(reply{body: userDetails(h.cfg.seed, token, s)}) })
+	if err != nil {
+		return reply{status: http.StatusOK, body: userDetails(h.cfg.seed, token, s)} // write reports the error
+	}
+	return reply{status: http.StatusOK, raw: data}
 }
 
 // status answers the three status operations.
