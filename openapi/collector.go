@@ -36,7 +36,7 @@ func (c *collector) result(op, kind string, status int) *ValidationError {
 // body validates a JSON body against the response's schema for its
 // content type. It returns the decoded body and its schema when the body
 // is JSON and has one.
-func (c *collector) body(resp *openapi3.Response, header http.Header, body []byte, opts []openapi3.SchemaValidationOption) (any, *openapi3.Schema) {
+func (c *collector) body(resp *openapi3.Response, header http.Header, body []byte, decode bodyDecoder, opts []openapi3.SchemaValidationOption) (any, *openapi3.Schema) {
 	if len(resp.Content) == 0 {
 		return nil, nil
 	}
@@ -53,12 +53,12 @@ func (c *collector) body(resp *openapi3.Response, header http.Header, body []byt
 	if mt.Schema == nil || mt.Schema.Value == nil || !isJSON(base) {
 		return nil, nil
 	}
-	value, err := decodeJSON(body)
+	value, duplicates, err := decode(body)
 	if err != nil {
 		c.add(LocationBody, "$", "body is not valid JSON: "+err.Error())
 		return nil, nil
 	}
-	for _, path := range duplicateNames(body) {
+	for _, path := range duplicates {
 		c.add(LocationBody, path, duplicateMessage)
 	}
 	if err := mt.Schema.Value.VisitJSON(value, opts...); err != nil {

@@ -69,7 +69,7 @@ func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftF
 	if schema == nil || len(strings.TrimSpace(string(body))) == 0 {
 		return nil, nil
 	}
-	value, err := decodeJSON(body)
+	value, _, err := v.decode(body)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s response body is not JSON: %w", operationID, err)
 	}

@@ -32,7 +32,12 @@ type Validator struct {
 	schemaOptions   []openapi3.SchemaValidationOption
 
 	drift *driftCompiler
+	// decode is decodeBody; the agreement tests set decodeSlow.
+	decode bodyDecoder
 }
+
+// bodyDecoder decodes a JSON body and lists its repeated member names.
+type bodyDecoder func(body []byte) (value any, duplicates []string, err error)
 
 // operation is one method on one path, with what validating it needs.
 type operation struct {
@@ -59,8 +64,9 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 	}
 	schemaOptions := []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formats)}
 	v := &Validator{
-		doc: doc,
-		ops: map[string]*operation{},
+		doc:    doc,
+		decode: decodeBody,
+		ops:    map[string]*operation{},
 		requestOptions: &openapi3filter.Options{
 			MultiError:              true,
 			SkipSettingDefaults:     true, // validation must never change the caller's request
@@ -265,7 +271,7 @@ func (v *Validator) checkResponse(ctx context.Context, operationID string, statu
 		}
 	}
 	// Content type and body, from the caller's bytes.
-	value, schema := c.body(resp.Value, header, body, v.schemaOptions)
+	value, schema := c.body(resp.Value, header, body, v.decode, v.schemaOptions)
 	var drift []DriftFinding
 	if withDrift && schema != nil {
 		drift = v.drift.findings(o.id, status, schema, value)
