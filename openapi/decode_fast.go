@@ -37,9 +37,10 @@ const maxFastDepth = 10000
 // fastDecoder decodes strict JSON into map[string]any, []any, string,
 // float64, bool and nil. Members and items wait on shared stacks until
 // their object or array closes, so each map and slice is made at its final
-// size.
+// size; names and strings without escapes share one copy of the body.
 type fastDecoder struct {
 	data    []byte
+	text    string // data as one string: strings without escapes are slices of it
 	pos     int
 	members []fastMember
 	items   []any
@@ -53,7 +54,7 @@ type fastMember struct {
 
 // decodeFast returns the decoded body, or false when the slow path must decide.
 func decodeFast(data []byte) (any, bool) {
-	d := fastDecoder{data: data}
+	d := fastDecoder{data: data, text: string(data)}
 	d.space()
 	v, ok := d.value(0)
 	if !ok {
@@ -205,7 +206,7 @@ func (d *fastDecoder) string() (any, bool) {
 		c := d.data[i]
 		if c == '"' {
 			d.pos = i + 1
-			return string(d.data[start:i]), true
+			return d.text[start:i], true
 		}
 		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			break
