@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -161,4 +162,41 @@ func FuzzDecodeFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkAgreement(t, body)
 	})
+}
+
+// Leaving out VisitAsResponse for a document without readOnly or writeOnly
+// properties changes no verdict: checked against a validator that keeps it.
+func TestValidator_asResponseAgrees(t *testing.T) {
+	t.Parallel()
+	doc, err := Load()
+	require.NoError(t, err)
+	require.False(t, declaresReadOrWriteOnly(doc), "the embedded spec has no readOnly or writeOnly property")
+	lean, err := NewValidator(doc)
+	require.NoError(t, err)
+	full, err := newValidator(doc, true)
+	require.NoError(t, err)
+	bodies := fixtureBodies(t)
+	bodies = append(bodies, fixtureBody{name: "large", op: "getFinancialInformation", status: 200, data: largeFI(300)})
+	for _, b := range bodies {
+		ld, lerr := lean.ValidateResponseStrict(t.Context(), b.op, b.status, jsonHeader, b.data)
+		fd, ferr := full.ValidateResponseStrict(t.Context(), b.op, b.status, jsonHeader, b.data)
+		assert.Equal(t, errText(ferr), errText(lerr), b.name)
+		assert.Equal(t, fd, ld, b.name)
+	}
+}
+
+func TestDeclaresReadOrWriteOnly(t *testing.T) {
+	t.Parallel()
+	load := func(prop string) bool {
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+			"paths": {"/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok",
+			"content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}}},
+			"components": {"schemas": {"X": {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "object",
+			"properties": {"b": {"type": "string"` + prop + `}}}}}}}}}`))
+		require.NoError(t, err)
+		return declaresReadOrWriteOnly(doc)
+	}
+	assert.False(t, load(``))
+	assert.True(t, load(`, "writeOnly": true`))
+	assert.True(t, load(`, "readOnly": true`))
 }

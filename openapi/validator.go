@@ -56,6 +56,14 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 	if doc == nil || doc.Paths == nil {
 		return nil, errors.New("openapi: NewValidator needs a loaded document with paths")
 	}
+	return newValidator(doc, declaresReadOrWriteOnly(doc))
+}
+
+// newValidator builds the Validator; asResponse makes kin-openapi visit
+// bodies as responses, which only matters to readOnly and writeOnly
+// properties and costs a sort of every object's property names and a deep
+// copy of every oneOf candidate (see response_visit.go).
+func newValidator(doc *openapi3.T, asResponse bool) (*Validator, error) {
 	formats := map[string]openapi3.StringFormatValidator{
 		// Formats are checked as strictly as the generated Go types decode
 		// them, so that what validates also decodes.
@@ -79,7 +87,12 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 			ExcludeResponseBody:     true,
 			SchemaValidationOptions: schemaOptions,
 		},
-		schemaOptions: append([]openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}, schemaOptions...),
+		schemaOptions: append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, schemaOptions...),
+	}
+	var driftOptions []openapi3.SchemaValidationOption
+	if asResponse {
+		v.schemaOptions = append(v.schemaOptions, openapi3.VisitAsResponse())
+		driftOptions = append(driftOptions, openapi3.VisitAsResponse())
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -108,7 +121,7 @@ func NewValidator(doc *openapi3.T) (*Validator, error) {
 		}
 		return templated(a.segments) - templated(b.segments)
 	})
-	v.drift = newDriftCompiler(doc, append([]openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}, schemaOptions...))
+	v.drift = newDriftCompiler(doc, append(driftOptions, schemaOptions...))
 	return v, nil
 }
 
