@@ -16,6 +16,8 @@
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
+#   make bench-peers      the mock beside Prism, five operations: the table in BENCHMARKS.md
+#   make bench-peers-smoke the same, short, figures not kept (CI)
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -29,7 +31,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke
 
 test:
 	$(GO) test -count=1 ./...
@@ -154,3 +156,20 @@ bench:
 # CI: every benchmark compiles and runs once.
 bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
+
+# The mock beside Prism (pinned in tools/spec), each in its own process on
+# an ephemeral loopback port, one Go load generator (internal/loadgen) for
+# both, in alternating rounds; the table goes into BENCHMARKS.md between the
+# bench-peers markers. About two minutes. PEERS_FLAGS adds flags of
+# bench/peers (-requests, -concurrency, -rounds, -ops).
+PEERS_FLAGS ?=
+PEERS_RUN = work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
+	$(GO) run ./bench/peers -mock "$$work/cfverify" -prism-dir $(SPEC_TOOLS) -spec $(SPEC)
+bench-peers: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -write BENCHMARKS.md $(PEERS_FLAGS)
+
+# CI: one short round of every operation on both servers (each must answer
+# 200 to every call); proves the harness works, keeps no figures.
+bench-peers-smoke: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -requests 100 -rounds 1 -concurrency 4 $(PEERS_FLAGS)

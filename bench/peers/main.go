@@ -265,14 +265,18 @@ func render(o options, rows []row, st stats) string {
 			commit += " (with uncommitted changes)"
 		}
 	}
-	fmt.Fprintf(&b, "Measured at commit `%s` on %s, %s, %d CPUs (shared machine): %d rounds per operation, each one block of %d requests per server over %d keep-alive connections, the order of the two servers alternating by round. Reproduce: `make bench-peers`.\n\n",
+	fmt.Fprintf(&b, "Measured at commit `%s` on %s, %s, %d CPUs (shared machine): %d round(s) per operation, each one block of %d requests per server over %d keep-alive connections, the order of the two servers alternating by round. Reproduce: `make bench-peers`.\n\n",
 		commit, time.Now().UTC().Format("2006-01-02"), runtime.Version(), runtime.NumCPU(), o.rounds, o.requests, o.concurrency)
 	b.WriteString("| operation | mock req/s | mock p50 | mock p99 | Prism req/s | Prism p50 | Prism p99 | mock ÷ Prism (req/s) | answer bytes mock / Prism |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | **%.1f×** (%.1f–%.1f, %.0f%%) | %d / %d |\n",
+		interval := "one round: no interval"
+		if r.rounds > 1 {
+			interval = fmt.Sprintf("%.1f–%.1f, %.0f%%", r.lo, r.hi, 100*r.coverage)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | **%.1f×** (%s) | %d / %d |\n",
 			r.op.title, thousands(r.rps[0]), ms(r.p50[0]), ms(r.p99[0]), thousands(r.rps[1]), ms(r.p50[1]), ms(r.p99[1]),
-			r.ratio, r.lo, r.hi, 100*r.coverage, r.bytes[0], r.bytes[1])
+			r.ratio, interval, r.bytes[0], r.bytes[1])
 	}
 	fmt.Fprintf(&b, "\nReq/s are medians over the rounds; p50 and p99 pool every request of a server; the ratio is the median of the per-round ratios with its order-statistic interval and that interval's coverage. The mock ran with its self-check on (the default): %d responses passed it, %d distinct answers were validated, 0 violations. Prism 5 ran `prism mock` with static examples, logging at `warn`; its FI answer is the spec's example, the mock's a generated statement (default scenario: three accounts of 25 transactions).\n",
 		st.Checked, st.SelfChecks)
