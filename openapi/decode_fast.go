@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"strconv"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -52,9 +53,34 @@ type fastMember struct {
 	value any
 }
 
+// maxPooledStack bounds the stacks a pooled fastDecoder keeps.
+const maxPooledStack = 4096
+
+// decoders keeps fastDecoders for reuse: their stacks are grown once, not
+// for every body.
+var decoders = sync.Pool{New: func() any { return new(fastDecoder) }}
+
 // decodeFast returns the decoded body, or false when the slow path must decide.
 func decodeFast(data []byte) (any, bool) {
-	d := fastDecoder{data: data, text: string(data)}
+	d := decoders.Get().(*fastDecoder)
+	defer func() {
+		// What a decode popped is cleared already; a failed one leaves its
+		// pending entries. Stacks a large body grew are not kept.
+		clear(d.members)
+		clear(d.items)
+		*d = fastDecoder{members: d.members[:0], items: d.items[:0], scratch: d.scratch[:0]}
+		if cap(d.members) > maxPooledStack {
+			d.members = nil
+		}
+		if cap(d.items) > maxPooledStack {
+			d.items = nil
+		}
+		if cap(d.scratch) > maxPooledStack {
+			d.scratch = nil
+		}
+		decoders.Put(d)
+	}()
+	d.data, d.text, d.pos = data, string(data), 0
 	d.space()
 	v, ok := d.value(0)
 	if !ok {
