@@ -50,14 +50,15 @@ func (s Stats) FaultsInjected() int {
 // BasePath and at the bare paths, with state, scenarios and faults. New
 // wraps it in a listening Server; use it directly to mount it elsewhere.
 type Handler struct {
-	cfg         config
-	scen        *scenarios
-	store       *store
-	faults      *faultState
-	validator   SpecValidator
-	checks      checkCache  // the self-check's verdicts, by response
-	userAnswers answerCache // user details, encoded, by token
-	log         *slog.Logger
+	cfg           config
+	scen          *scenarios
+	store         *store
+	faults        *faultState
+	validator     SpecValidator
+	checks        checkCache  // the self-check's verdicts, by response
+	requestChecks checkCache  // the request validation's verdicts, by request
+	userAnswers   answerCache // user details, encoded, by token
+	log           *slog.Logger
 
 	done      chan struct{}
 	closeOnce sync.Once

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/subtle"
@@ -83,8 +84,14 @@ func checkAPIVersion(r *http.Request) *apiError {
 
 // checkSpec runs the shared validator over the request: whatever the
 // vendor-specific checks let through and the spec forbids is a 400.
+//
+// The verdict is a function of the request as sent (method, path, query,
+// headers, body), so it is kept per distinct request, like the
+// self-check's: a client polling with the same request is validated once.
 func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
-	err := h.validator.ValidateRequest(r.Context(), r, body)
+	key := checkKey{op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, header: headerKey(r.Header)}
+	ctx := context.WithoutCancel(r.Context())
+	err, _ := h.requestChecks.verdict(key, body, func() error { return h.validator.ValidateRequest(ctx, r, body) })
 	if err == nil {
 		return nil
 	}

@@ -62,9 +62,9 @@ type checkCache struct {
 
 // checkKey is what a verdict depends on besides the body.
 type checkKey struct {
-	op     string
-	status int
-	header string // the reply's own headers, rendered in order ("" for none)
+	op     string // the operation; for a request, its method, path and query
+	status int    // 0 for a request
+	header string // the reply's own headers, or the request's, rendered in order ("" for none)
 }
 
 // checkEntry is one body's verdict, computed once even when requests for
