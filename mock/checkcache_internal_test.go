@@ -1,8 +1,10 @@
 package mock
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,4 +91,47 @@ func TestHeaderKey_isOrderIndependent(t *testing.T) {
 	assert.Empty(t, headerKey(nil))
 	assert.Equal(t, headerKey(http.Header{"A": {"1"}, "B": {"2"}}), headerKey(http.Header{"B": {"2"}, "A": {"1"}}))
 	assert.NotEqual(t, headerKey(http.Header{"A": {"1"}}), headerKey(http.Header{"A": {"2"}}))
+}
+
+// countingValidator counts the requests it validates.
+type countingValidator struct {
+	SpecValidator
+	requests atomic.Int64
+}
+
+func (c *countingValidator) ValidateRequest(ctx context.Context, r *http.Request, body []byte) error {
+	c.requests.Add(1)
+	if r.URL.Query().Get("verification_id") == "req_refused" {
+		return errors.New("refused by the stand-in validator")
+	}
+	return c.SpecValidator.ValidateRequest(ctx, r, body)
+}
+
+func TestCheckSpec_validatesEachDistinctRequestOnce(t *testing.T) {
+	v, err := defaultValidator()
+	require.NoError(t, err)
+	counting := &countingValidator{SpecValidator: v}
+	h, err := NewHandler(WithValidator(counting))
+	require.NoError(t, err)
+	defer h.Close()
+	get := func(target string, header http.Header) int {
+		r := httptest.NewRequest(http.MethodGet, target, nil)
+		r.Header = header
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	good := http.Header{"X-Client-Id": {DefaultClientID}, "X-Client-Secret": {DefaultClientSecret}, "X-Api-Version": {"2024-12-01"}}
+	for range 3 {
+		assert.Equal(t, http.StatusOK, get("/digilocker?verification_id=req_once", good))
+	}
+	assert.EqualValues(t, 1, counting.requests.Load())
+	assert.Equal(t, http.StatusOK, get("/digilocker?verification_id=req_twice", good))
+	assert.EqualValues(t, 2, counting.requests.Load(), "another query is another request")
+
+	// A request the spec rejects is rejected every time, from one validation.
+	for range 2 {
+		assert.Equal(t, http.StatusBadRequest, get("/digilocker?verification_id=req_refused", good))
+	}
+	assert.EqualValues(t, 3, counting.requests.Load())
 }
