@@ -78,14 +78,20 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer mock.stop()
-	prism, prismURL, err := startPrism(ctx, o.prismDir, spec)
-	if err != nil {
-		return err
+	servers := []server{{name: "cfverify mock", base: mockURL}}
+	// Prism as it runs out of the box (it logs every request at info), and
+	// quiet, its best case: the ratio is given against both.
+	for _, level := range []string{"info", "warn"} {
+		prism, prismURL, err := startPrism(ctx, o.prismDir, spec, level)
+		if err != nil {
+			return err
+		}
+		defer prism.stop()
+		servers = append(servers, server{name: "Prism (log " + level + ")", base: prismURL})
 	}
-	defer prism.stop()
-	fmt.Fprintf(os.Stderr, "bench-peers: cfverify mock at %s, Prism at %s\n", mockURL, prismURL)
-
-	servers := []server{{name: "cfverify mock", base: mockURL, mock: true}, {name: "Prism", base: prismURL}}
+	for _, s := range servers {
+		fmt.Fprintf(os.Stderr, "bench-peers: %s at %s\n", s.name, s.base)
+	}
 	ops := operations
 	if o.ops != "" {
 		ops = nil
@@ -104,7 +110,8 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("%s: %w", op.id, err)
 		}
 		rows = append(rows, r)
-		fmt.Fprintf(os.Stderr, "bench-peers: %s: mock %.0f req/s, Prism %.0f req/s, ratio %.1f×\n", op.id, r.rps[0], r.rps[1], r.ratio)
+		fmt.Fprintf(os.Stderr, "bench-peers: %s: req/s %.0f (mock), %.0f, %.0f (Prism info, warn); ratios %.1f×, %.1f×\n",
+			op.id, r.rps[0], r.rps[1], r.rps[2], r.ratio[1], r.ratio[2])
 	}
 	stats, err := mockStats(ctx, mockURL)
 	if err != nil {
@@ -171,28 +178,30 @@ var operations = []operation{
 	}},
 }
 
-type server struct {
-	name, base string
-	mock       bool
-}
+type server struct{ name, base string }
 
-// row is one operation's figures: index 0 is the mock, 1 Prism.
+// nServers: the mock, Prism logging at info (its default), Prism at warn.
+const nServers = 3
+
+// row is one operation's figures, by server (index 0 is the mock).
 type row struct {
-	op             operation
-	rps            [2]float64 // medians over rounds
-	p50, p99       [2]time.Duration
-	bytes          [2]int64 // body bytes of one answer (mean of the last block)
-	ratio, lo, hi  float64  // mock ÷ Prism req/s: median over rounds, interval
-	coverage       float64
-	rounds, blocks int
+	op       operation
+	rps      [nServers]float64 // medians over rounds
+	p50, p99 [nServers]time.Duration
+	bytes    [nServers]int64 // body bytes of one answer (mean of the last block)
+	// ratio, lo, hi and coverage: the mock's req/s over server i's, the
+	// median over rounds and its interval (index 0 unused).
+	ratio, lo, hi, coverage [nServers]float64
+	rounds                  int
 }
 
 func measure(ctx context.Context, o options, op operation, servers []server) (row, error) {
 	r := row{op: op, rounds: o.rounds}
 	client := loadgen.NewClient(o.concurrency)
 	defer client.CloseIdleConnections()
-	// Warm up: both answer 200 (the mock's status calls reach their final
-	// stage, the FI answer with its generated statement), connections open.
+	// Warm up: every server answers 200 (the mock's status calls reach
+	// their final stage, the FI answer with its generated statement),
+	// connections open.
 	for _, srv := range servers {
 		_, err := loadgen.Run(ctx, loadgen.Config{Requests: 20, Concurrency: 1, Timeout: o.timeout, Client: client,
 			Request: func(i int) (*http.Request, error) { return op.request(srv.base, "warm", i) }})
@@ -200,16 +209,13 @@ func measure(ctx context.Context, o options, op operation, servers []server) (ro
 			return r, fmt.Errorf("%s: %w", srv.name, err)
 		}
 	}
-	var rps [2][]float64
-	var lat [2][]time.Duration
-	var ratios []float64
+	var rps [nServers][]float64
+	var lat [nServers][]time.Duration
+	var ratios [nServers][]float64
 	for round := range o.rounds {
-		order := []int{0, 1}
-		if round%2 == 1 {
-			order = []int{1, 0}
-		}
-		var got [2]float64
-		for _, s := range order {
+		var got [nServers]float64
+		for k := range servers { // the order rotates by round
+			s := (k + round) % len(servers)
 			srv := servers[s]
 			tag := strconv.Itoa(round)
 			res, err := loadgen.Run(ctx, loadgen.Config{Requests: o.requests, Concurrency: o.concurrency, Timeout: o.timeout, Client: client,
@@ -221,17 +227,20 @@ func measure(ctx context.Context, o options, op operation, servers []server) (ro
 			r.bytes[s] = res.Bytes / int64(res.Requests)
 			rps[s] = append(rps[s], got[s])
 			lat[s] = append(lat[s], res.Latencies...)
-			r.blocks++
 		}
-		ratios = append(ratios, got[0]/got[1])
+		for s := 1; s < len(servers); s++ {
+			ratios[s] = append(ratios[s], got[0]/got[s])
+		}
 	}
 	for s := range servers {
 		r.rps[s], _, _, _ = loadgen.MedianInterval(rps[s])
 		slices.Sort(lat[s])
 		all := loadgen.Result{Latencies: lat[s]}
 		r.p50[s], r.p99[s] = all.Percentile(0.50), all.Percentile(0.99)
+		if s > 0 {
+			r.ratio[s], r.lo[s], r.hi[s], r.coverage[s] = loadgen.MedianInterval(ratios[s])
+		}
 	}
-	r.ratio, r.lo, r.hi, r.coverage = loadgen.MedianInterval(ratios)
 	return r, nil
 }
 
@@ -265,21 +274,35 @@ func render(o options, rows []row, st stats) string {
 			commit += " (with uncommitted changes)"
 		}
 	}
-	fmt.Fprintf(&b, "Measured at commit `%s` on %s, %s, %d CPUs (shared machine): %d round(s) per operation, each one block of %d requests per server over %d keep-alive connections, the order of the two servers alternating by round. Reproduce: `make bench-peers`.\n\n",
+	fmt.Fprintf(&b, "Measured at commit `%s` on %s, %s, %d CPUs (shared machine): %d round(s) per operation, each one block of %d requests per server over %d keep-alive connections, the order of the servers rotating by round. Reproduce: `make bench-peers`.\n\n",
 		commit, time.Now().UTC().Format("2006-01-02"), runtime.Version(), runtime.NumCPU(), o.rounds, o.requests, o.concurrency)
-	b.WriteString("| operation | mock req/s | mock p50 | mock p99 | Prism req/s | Prism p50 | Prism p99 | mock ÷ Prism (req/s) | answer bytes mock / Prism |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| operation | mock req/s | p50 | p99 | Prism req/s | p50 | p99 | **mock ÷ Prism** | Prism quiet req/s | p50 | p99 | mock ÷ Prism quiet | answer bytes mock / Prism |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		interval := "one round: no interval"
-		if r.rounds > 1 {
-			interval = fmt.Sprintf("%.1f–%.1f, %.0f%%", r.lo, r.hi, 100*r.coverage)
+		fmt.Fprintf(&b, "| %s |", r.op.title)
+		for s := range nServers {
+			fmt.Fprintf(&b, " %s | %s | %s |", thousands(r.rps[s]), ms(r.p50[s]), ms(r.p99[s]))
+			if s == 0 {
+				continue
+			}
+			interval := "one round"
+			if r.rounds > 1 {
+				interval = fmt.Sprintf("%.1f–%.1f", r.lo[s], r.hi[s])
+			}
+			format := " %.1f× (%s) |"
+			if s == 1 {
+				format = " **%.1f×** (%s) |"
+			}
+			fmt.Fprintf(&b, format, r.ratio[s], interval)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | **%.1f×** (%s) | %d / %d |\n",
-			r.op.title, thousands(r.rps[0]), ms(r.p50[0]), ms(r.p99[0]), thousands(r.rps[1]), ms(r.p50[1]), ms(r.p99[1]),
-			r.ratio, interval, r.bytes[0], r.bytes[1])
+		fmt.Fprintf(&b, " %d / %d |\n", r.bytes[0], r.bytes[1])
 	}
-	fmt.Fprintf(&b, "\nReq/s are medians over the rounds; p50 and p99 pool every request of a server; the ratio is the median of the per-round ratios with its order-statistic interval and that interval's coverage. The mock ran with its self-check on (the default): %d responses passed it, %d distinct answers were validated, 0 violations. Prism 5 ran `prism mock` with static examples, logging at `warn`; its FI answer is the spec's example, the mock's a generated statement (default scenario: three accounts of 25 transactions).\n",
-		st.Checked, st.SelfChecks)
+	coverageText := "no interval from one round"
+	if len(rows) > 0 && rows[0].rounds > 1 {
+		coverageText = fmt.Sprintf("coverage %.0f%%", 100*rows[0].coverage[1])
+	}
+	fmt.Fprintf(&b, "\nReq/s are medians over the rounds; p50 and p99 pool every request of a server; a ratio is the median of the per-round ratios of req/s, with its order-statistic interval (%s). The mock ran with its self-check on (the default): %d responses passed it, %d distinct answers were validated, 0 violations. Prism 5 ran `prism mock` with static examples, as it runs out of the box (logging every request at info), and quiet (`-v warn`), its best case; its FI answer is the spec's example, the mock's a generated statement (default scenario: three accounts of 25 transactions). The load generator shares the two cores with the servers.\n",
+		coverageText, st.Checked, st.SelfChecks)
 	return b.String()
 }
 
@@ -387,14 +410,14 @@ func startMock(ctx context.Context, bin string) (*process, string, error) {
 
 // startPrism runs Prism's mock on a free loopback port and waits until it
 // answers. Prism cannot take port 0, so a free port is found first.
-func startPrism(ctx context.Context, dir, spec string) (*process, string, error) {
+func startPrism(ctx context.Context, dir, spec, logLevel string) (*process, string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	cmd := exec.Command("npx", "--no-install", "prism", "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-v", "warn", spec)
+	cmd := exec.Command("npx", "--no-install", "prism", "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-v", logLevel, spec)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	p, err := start(ctx, cmd)
