@@ -81,27 +81,42 @@ func templated(segs []string) int {
 func isTemplate(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
 
 // matchSuffix reports whether the spec path's segments end the request
-// path's segments, and the values of its path parameters.
-func matchSuffix(spec, req []string) (map[string]string, bool) {
-	if len(spec) > len(req) {
-		return nil, false
-	}
-	if len(spec) == 0 {
-		return nil, len(req) == 0
-	}
-	tail := req[len(req)-len(spec):]
+// path (its empty segments skipped), and the values of its path
+// parameters. It reads the path from its end, without splitting it.
+func matchSuffix(spec []string, path string) (map[string]string, bool) {
+	rest := path
 	var params map[string]string
-	for i, s := range spec {
-		if isTemplate(s) {
+	for i := len(spec) - 1; i >= 0; i-- {
+		seg, before, ok := lastSegment(rest)
+		if !ok {
+			return nil, false
+		}
+		rest = before
+		if s := spec[i]; isTemplate(s) {
 			if params == nil {
 				params = map[string]string{}
 			}
-			params[s[1:len(s)-1]] = tail[i]
-			continue
-		}
-		if s != tail[i] {
+			params[s[1:len(s)-1]] = seg
+		} else if s != seg {
 			return nil, false
 		}
 	}
+	if len(spec) == 0 {
+		_, _, more := lastSegment(rest)
+		return nil, !more
+	}
 	return params, true
+}
+
+// lastSegment splits the last non-empty segment off a path.
+func lastSegment(p string) (seg, before string, ok bool) {
+	p = strings.TrimRight(p, "/")
+	if p == "" {
+		return "", "", false
+	}
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return p, "", true
+	}
+	return p[i+1:], p[:i], true
 }

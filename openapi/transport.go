@@ -158,8 +158,12 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		out.ContentLength = int64(len(body))
 	}
-	opID, known := t.validator.Operation(req.Method, req.URL.Path)
-	if err := asValidationError(t.validator.ValidateRequest(ctx, out, body)); err != nil {
+	route, params := t.validator.find(req.Method, req.URL.Path)
+	opID, known := "", route != nil
+	if known {
+		opID = route.id
+	}
+	if err := asValidationError(t.validator.validateRequest(ctx, route, params, out, body)); err != nil {
 		t.record(err, nil)
 		if t.mode == ModeFail {
 			return nil, err

@@ -163,12 +163,14 @@ func (v *Validator) Operation(method, path string) (operationID string, ok bool)
 
 func (v *Validator) find(method, path string) (*operation, map[string]string) {
 	method = strings.ToUpper(method)
-	segs := splitPath(path)
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
 	for _, o := range v.ordered {
 		if o.method != method {
 			continue
 		}
-		if params, ok := matchSuffix(o.segments, segs); ok {
+		if params, ok := matchSuffix(o.segments, path); ok {
 			return o, params
 		}
 	}
@@ -185,7 +187,17 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, body
 		path = req.URL.Path
 	}
 	o, params := v.find(req.Method, path)
+	return v.validateRequest(ctx, o, params, req, body)
+}
+
+// validateRequest is ValidateRequest once the route is found (o is nil
+// for none), so that a caller that needs the route finds it once.
+func (v *Validator) validateRequest(ctx context.Context, o *operation, params map[string]string, req *http.Request, body []byte) error {
 	if o == nil {
+		path := ""
+		if req.URL != nil {
+			path = req.URL.Path
+		}
 		return &ValidationError{Kind: KindRequest, Violations: []Violation{{
 			Location: LocationPath, Path: path,
 			Message: fmt.Sprintf("no operation in the spec for %s %s", strings.ToUpper(req.Method), path),
