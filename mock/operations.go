@@ -124,7 +124,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	case len(req.User) == 0:
 		return errorReply(errUserMissing)
 	}
-	users := make([]api.UserIdentifier, 0, len(req.User))
+	users := make([]api.EchoedUserIdentifier, 0, len(req.User))
 	for _, u := range req.User {
 		if u.IdentifierType == nil || *u.IdentifierType != string(api.IdentifierTypeMOBILE) {
 			return errorReply(errIdentifierTypeInvalid)
@@ -132,7 +132,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		if u.IdentifierValue == nil || !mobilePattern.MatchString(*u.IdentifierValue) {
 			return errorReply(errIdentifierValueInvalid)
 		}
-		users = append(users, api.UserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
+		users = append(users, api.EchoedUserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
 	if e := h.checkSpec(r, body); e != nil {
 		return errorReply(*e)

@@ -38,3 +38,24 @@ func TestValidator_ValidateResponseStrict(t *testing.T) {
 	assert.Equal(t, LocationBody, verr.Violations[0].Location)
 	assert.Equal(t, LocationDrift, verr.Violations[1].Location)
 }
+
+// An undocumented status with a well-formed error body is drift: a
+// violation in strict mode, unless the caller tolerates that kind.
+func TestValidator_ValidateResponseStrict_tolerates(t *testing.T) {
+	t.Parallel()
+	v := mustDefault(t)
+	body := []byte(`{"type": "internal_error", "code": "service_unavailable", "message": "Service is temporarily unavailable"}`)
+	drift, err := v.ValidateResponseAndDrift(t.Context(), "getDataAvailability", 503, jsonHeader, body)
+	require.NoError(t, err)
+	require.NotEmpty(t, drift)
+	assert.Equal(t, DriftUndocumentedStatus, drift[0].Kind)
+
+	_, err = v.ValidateResponseStrict(t.Context(), "getDataAvailability", 503, jsonHeader, body)
+	var verr *ValidationError
+	require.True(t, errors.As(err, &verr), err)
+	assert.Equal(t, LocationDrift, verr.Violations[0].Location)
+
+	tolerated, err := v.ValidateResponseStrict(t.Context(), "getDataAvailability", 503, jsonHeader, body, DriftUndocumentedStatus)
+	require.NoError(t, err)
+	assert.Equal(t, drift, tolerated, "tolerated findings are still reported")
+}
