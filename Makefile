@@ -73,6 +73,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzDrift$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateNames$$' -fuzztime=$(FUZZTIME) ./openapi
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFast$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzPlainDateTime$$' -fuzztime=$(FUZZTIME) ./openapi
 	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
