@@ -200,3 +200,26 @@ func TestDeclaresReadOrWriteOnly(t *testing.T) {
 	assert.True(t, load(`, "writeOnly": true`))
 	assert.True(t, load(`, "readOnly": true`))
 }
+
+// Remembering which oneOf/anyOf branches a scalar matches changes no
+// drift finding: checked against matching every value afresh.
+func TestDrift_branchMemoAgrees(t *testing.T) {
+	t.Parallel()
+	doc, err := Load()
+	require.NoError(t, err)
+	memo, err := NewValidator(doc)
+	require.NoError(t, err)
+	fresh, err := NewValidator(doc)
+	require.NoError(t, err)
+	fresh.drift.noMemo = true
+	bodies := fixtureBodies(t)
+	// Values that repeat, one of them unlisted, in one body.
+	bodies = append(bodies, fixtureBody{name: "repeated", op: "getDataAvailability", status: 200, data: []byte(
+		`{"reference_id": 1, "verification_id": "v", "available_scopes": [{"scope": "PAN"}, {"scope": "NEW_SCOPE"}, {"scope": "PAN"}, {"scope": "NEW_SCOPE"}, {"scope": 5}]}`)})
+	for _, b := range bodies {
+		md, merr := memo.Drift(b.op, b.status, b.data)
+		fd, ferr := fresh.Drift(b.op, b.status, b.data)
+		assert.Equal(t, errText(ferr), errText(merr), b.name)
+		assert.Equal(t, fd, md, b.name)
+	}
+}
