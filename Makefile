@@ -77,6 +77,10 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
+	$(GO) test -run '^$$' -fuzz '^FuzzWebhookVerify$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime=$(FUZZTIME) ./webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime=$(FUZZTIME) ./webhook
 
 # The reliability and security suite in full (make test runs it short):
 # thousands of calls through injected faults, slow and silent servers, bad

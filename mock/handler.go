@@ -59,6 +59,7 @@ type Handler struct {
 	requestChecks checkCache  // the request validation's verdicts, by request
 	userAnswers   answerCache // user details, encoded, by token
 	log           *slog.Logger
+	webhooks      *webhookSender // nil without WithWebhookURL (webhook.go)
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -103,6 +104,8 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		h.validator = v
 	}
 	h.stats.Faults = map[FaultKind]int{}
+	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
+	h.webhookSweep()
 	return h, nil
 }
 
@@ -111,6 +114,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
 	h.inflight.Wait()
+	h.webhooks.close()
 }
 
 // Stats returns what the mock has done so far.
@@ -136,6 +140,7 @@ func (h *Handler) Violations() []Violation {
 func (h *Handler) Reset() {
 	h.store.reset()
 	h.faults.reset(h.cfg.seed)
+	h.webhooks.reset()
 	h.statsMu.Lock()
 	h.stats = Stats{Faults: map[FaultKind]int{}}
 	h.violations = nil
@@ -221,6 +226,7 @@ func validID(id string) bool { return idPattern.MatchString(id) }
 // paths, and the mock's own endpoints under AdminPath (also below BasePath):
 //
 //	GET  /_mock/stats                                     Stats as JSON
+//	GET  /_mock/webhooks                                  webhook deliveries (WithWebhookURL)
 //	POST /_mock/reset                                     forget all state
 //	POST /_mock/create?resource=fi&id=ID[&scenario=NAME]  Create
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

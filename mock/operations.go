@@ -251,5 +251,7 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 		d *= time.Duration(k)
 	}
 	elapsed := h.cfg.clock().Sub(rec.created)
-	return h.stageReply(rec, stage(rec.polls, polls, elapsed, d, rec.stages(), rec.scenario.Instant))
+	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
+	h.webhookStages(rec, at)
+	return h.stageReply(rec, at(rec.stages()))
 }

@@ -399,6 +399,84 @@ func (e TransactionType) Valid() bool {
 	}
 }
 
+// Defines values for WebhookConsentEventEventType.
+const (
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_EXPIRED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED   WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_PAUSED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REJECTED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REVOKED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookConsentEventEventType enum.
+func (e WebhookConsentEventEventType) Valid() bool {
+	switch e {
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookDigiLockerEventEventType.
+const (
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED  WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_DENIED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_FAILURE"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED    WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_LINK_EXPIRED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDigiLockerEventEventType enum.
+func (e WebhookDigiLockerEventEventType) Valid() bool {
+	switch e {
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookFIEventEventType.
+const (
+	WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE  WebhookFIEventEventType = "AA_FI_VERIFICATION_ACTIVE"
+	WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED WebhookFIEventEventType = "AA_FI_VERIFICATION_EXPIRED"
+	WebhookFIEventEventTypeAAFIVERIFICATIONFAILED  WebhookFIEventEventType = "AA_FI_VERIFICATION_FAILED"
+	WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS WebhookFIEventEventType = "AA_FI_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookFIEventEventType enum.
+func (e WebhookFIEventEventType) Valid() bool {
+	switch e {
+	case WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONFAILED:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
 // AadhaarMetadata Aadhaar details. Personal data: mask before logging.
 type AadhaarMetadata struct {
 	// Aadhaar The Aadhaar number, masked by the server except for its last four digits.
@@ -1378,6 +1456,182 @@ type UserIdentifier struct {
 // Example: verif_2024-001
 type VerificationID = string
 
+// WebhookConsentData The consent's id and status.
+type WebhookConsentData struct {
+	// ConsentVerificationID Your id of the consent request.
+	ConsentVerificationID string `json:"consent_verification_id"`
+
+	// Status Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+	// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
+	// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
+	Status ConsentStatusValue `json:"status"`
+}
+
+// WebhookConsentEvent An Account Aggregator consent changed. Each event type comes with the
+// consent status of the same name: `_SUCCESS` with `SUCCESS`, `_PAUSED`
+// with `PAUSED`, and so on.
+type WebhookConsentEvent struct {
+	// Data The consent's id and status.
+	Data WebhookConsentData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime             `json:"event_time"`
+	EventType WebhookConsentEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookConsentEventEventType defines model for WebhookConsentEvent.EventType.
+type WebhookConsentEventEventType string
+
+// WebhookDigiLockerData The DigiLocker status answer, with its id and status always present.
+type WebhookDigiLockerData struct {
+	// DocumentConsent The documents the user agreed to share; null or empty until they do.
+	DocumentConsent []string `json:"document_consent"`
+
+	// DocumentRequested The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
+	DocumentRequested []string `json:"document_requested"`
+
+	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+	// string in others; servers send integers. Both are accepted.
+	//
+	//
+	// Example: 123456
+	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+
+	// Status Where a DigiLocker verification stands, a closed set:
+	// `PENDING`, the user has not yet consented;
+	// `AUTHENTICATED`, the user logged in and consented (terminal);
+	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
+	// `CONSENT_DENIED`, the user refused (terminal).
+	// The vendor's OpenAPI document lists the first three; its reference
+	// page adds `CONSENT_DENIED`. Both are accepted.
+	Status DigiLockerStatusValue `json:"status"`
+
+	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+	// the user has authenticated.
+	UserDetails *DigiLockerUserDetails `json:"user_details,omitempty"`
+
+	// VerificationID Your id of the verification.
+	VerificationID string `json:"verification_id"`
+}
+
+// WebhookDigiLockerEvent A DigiLocker verification changed. `data` is the status answer of
+// `GET /digilocker` as it stood. `_SUCCESS` comes with `AUTHENTICATED`,
+// `_LINK_EXPIRED` with `EXPIRED`, `_CONSENT_DENIED` with
+// `CONSENT_DENIED`; `_CONSENT_EXPIRED` (the documents' consent ended, an
+// hour after it was given) and `_FAILURE` (a system error) have no
+// status of their own.
+type WebhookDigiLockerEvent struct {
+	// Data The DigiLocker status answer, with its id and status always present.
+	Data WebhookDigiLockerData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime                `json:"event_time"`
+	EventType WebhookDigiLockerEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookDigiLockerEventEventType defines model for WebhookDigiLockerEvent.EventType.
+type WebhookDigiLockerEventEventType string
+
+// WebhookEvent A webhook event of any of the three resources, told apart by
+// `event_type` (each branch lists its own event types, so the branches
+// exclude each other even for validators that ignore `discriminator`).
+type WebhookEvent struct {
+	union json.RawMessage
+}
+
+// WebhookEventTime When the event happened, in UTC. The vendor's samples use two forms,
+// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+//
+// Example: 2024-02-15T16:53:15Z
+type WebhookEventTime = string
+
+// WebhookFIData The request's id and status. The vendor's samples also carry
+// per-account statuses (`fi_status_response`), not modelled yet.
+type WebhookFIData struct {
+	// FIVerificationID Your id of the financial-information request.
+	FIVerificationID string `json:"fi_verification_id"`
+
+	// Status Where a financial information request stands, a closed set: `PENDING`
+	// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
+	// where polling stops.
+	Status FIStatusValue `json:"status"`
+}
+
+// WebhookFIEvent An Account Aggregator financial-information request changed. Each
+// event type comes with the status of the same name: `_SUCCESS` with
+// `SUCCESS`, `_ACTIVE` with `ACTIVE`, and so on.
+type WebhookFIEvent struct {
+	// Data The request's id and status. The vendor's samples also carry
+	// per-account statuses (`fi_status_response`), not modelled yet.
+	Data WebhookFIData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime        `json:"event_time"`
+	EventType WebhookFIEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookFIEventEventType defines model for WebhookFIEvent.EventType.
+type WebhookFIEventEventType string
+
+// WebhookSignatureField A signature some of the vendor's samples carry in the body. It is not
+// what a receiver checks: the `x-webhook-signature` header is.
+type WebhookSignatureField = string
+
+// WebhookVersion The payload's format version. The vendor's samples use `v1` and
+// `1.0`; both are accepted.
+//
+// Example: v1
+type WebhookVersion = string
+
 // APIVersion Example: 2024-12-01
 type APIVersion = string
 
@@ -1907,6 +2161,141 @@ func (t ScopeData) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ScopeData) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWebhookDigiLockerEvent returns the union data inside the WebhookEvent as a WebhookDigiLockerEvent
+func (t WebhookEvent) AsWebhookDigiLockerEvent() (WebhookDigiLockerEvent, error) {
+	var body WebhookDigiLockerEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookDigiLockerEvent overwrites any union data inside the WebhookEvent as the provided WebhookDigiLockerEvent
+func (t *WebhookEvent) FromWebhookDigiLockerEvent(v WebhookDigiLockerEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookDigiLockerEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookDigiLockerEvent
+func (t *WebhookEvent) MergeWebhookDigiLockerEvent(v WebhookDigiLockerEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWebhookConsentEvent returns the union data inside the WebhookEvent as a WebhookConsentEvent
+func (t WebhookEvent) AsWebhookConsentEvent() (WebhookConsentEvent, error) {
+	var body WebhookConsentEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookConsentEvent overwrites any union data inside the WebhookEvent as the provided WebhookConsentEvent
+func (t *WebhookEvent) FromWebhookConsentEvent(v WebhookConsentEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookConsentEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookConsentEvent
+func (t *WebhookEvent) MergeWebhookConsentEvent(v WebhookConsentEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWebhookFIEvent returns the union data inside the WebhookEvent as a WebhookFIEvent
+func (t WebhookEvent) AsWebhookFIEvent() (WebhookFIEvent, error) {
+	var body WebhookFIEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookFIEvent overwrites any union data inside the WebhookEvent as the provided WebhookFIEvent
+func (t *WebhookEvent) FromWebhookFIEvent(v WebhookFIEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookFIEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookFIEvent
+func (t *WebhookEvent) MergeWebhookFIEvent(v WebhookFIEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WebhookEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"event_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t WebhookEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "AA_CONSENT_VERIFICATION_EXPIRED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_PAUSED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_REJECTED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_REVOKED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_SUCCESS":
+		return t.AsWebhookConsentEvent()
+	case "AA_FI_VERIFICATION_ACTIVE":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_EXPIRED":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_FAILED":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_SUCCESS":
+		return t.AsWebhookFIEvent()
+	case "DIGILOCKER_VERIFICATION_CONSENT_DENIED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_FAILURE":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_LINK_EXPIRED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_SUCCESS":
+		return t.AsWebhookDigiLockerEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t WebhookEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WebhookEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

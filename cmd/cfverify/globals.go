@@ -320,8 +320,11 @@ func exitCode(err error) int {
 		input   *client.InputError
 		decode  *client.DecodeError
 		network *client.NetworkError
+		coded   interface{ ExitCode() int } // an error that knows its code (webhookcmd.go)
 	)
 	switch {
+	case errors.As(err, &coded):
+		return coded.ExitCode()
 	case errors.As(err, &usage), errors.As(err, &input),
 		errors.Is(err, client.ErrMissingCredentials), errors.Is(err, client.ErrConfig):
 		return exitUsage

@@ -73,6 +73,7 @@ func init() {
 	commands = []*command{
 		dataAvailabilityCmd, userDetailsCmd, digiLockerCmd, consentCmd, fiCmd,
 		specCmd, mockCmd, demoCmd, versionCmd,
+		webhookVerifyCmd, webhookListenCmd, webhookSendCmd, // webhookcmd.go
 	}
 }
 
@@ -132,6 +133,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	cmd := findCommand(rest[0])
+	if len(rest) > 1 && findCommand(rest[0]+" "+rest[1]) != nil { // two-word commands: "webhook verify"
+		cmd, rest = findCommand(rest[0]+" "+rest[1]), rest[1:]
+	}
 	if cmd == nil {
 		return report(stderr, usagef("", "unknown command %q", rest[0]))
 	}

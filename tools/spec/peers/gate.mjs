@@ -1,5 +1,6 @@
-// The cross-validator gate, Node side: every valid fixture and every vendor
-// example must be accepted, every negative fixture rejected, by
+// The cross-validator gate, Node side: every valid fixture, every vendor
+// example and every webhook event fixture must be accepted, every negative
+// fixture rejected, by
 //   - AJV 8 as plain JSON Schema (no discriminator support), with ajv-formats;
 //   - openapi-enforcer, which honours the discriminator mapping.
 // kin-openapi runs the same cases from Go (contract_test, TestPeerKinOpenAPI)
@@ -83,7 +84,34 @@ function loadCases() {
       body: fs.readFileSync(path.join(testdata, "negative", n.file), "utf8"),
     });
   }
+  // Webhook event bodies (contract_test/testdata/webhooks): checked against
+  // components/schemas/WebhookEvent. A fixture whose only finding is an
+  // unlisted value of a closed set is drift for cfverify and, like the
+  // strict_only response negatives, a rejection for plain JSON Schema.
+  const hooks = path.join(testdata, "webhooks");
+  for (const f of JSON.parse(fs.readFileSync(path.join(hooks, "index.json"), "utf8")).fixtures) {
+    const closedSetDrift = (f.drift ?? []).some((d) => d.startsWith("unknown-enum-value"));
+    cases.push({
+      name: `webhooks/${f.file}`, file: `webhooks/${f.file}`, kind: "webhook", want: closedSetDrift ? "reject" : "accept",
+      webhook: true, body: fs.readFileSync(path.join(hooks, f.file), "utf8"),
+    });
+  }
+  for (const n of JSON.parse(fs.readFileSync(path.join(hooks, "negative/index.json"), "utf8")).negatives) {
+    cases.push({
+      name: `webhooks/negative/${n.file}`, file: `webhooks/negative/${n.file}`, want: "reject",
+      webhook: true, body: fs.readFileSync(path.join(hooks, "negative", n.file), "utf8"),
+    });
+  }
   return cases;
+}
+
+// webhookBody parses a webhook case's body, or says why it can't.
+function webhookBody(c) {
+  try {
+    return { body: JSON.parse(c.body) };
+  } catch (e) {
+    return { reject: `body is not JSON: ${e.message}` };
+  }
 }
 
 // --- what every response validator does before the schema -----------------
@@ -123,7 +151,14 @@ function ajvValidator() {
   addFormats(ajv);
   ajv.addSchema(spec, "spec.json");
   const compiled = new Map();
+  const validateWebhook = ajv.compile({ $ref: "spec.json#/components/schemas/WebhookEvent" });
   return (c) => {
+    if (c.webhook) {
+      const w = webhookBody(c);
+      if (w.reject) return w.reject;
+      if (validateWebhook(w.body)) return null;
+      return validateWebhook.errors.slice(0, 3).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
+    }
     const { op } = ops[c.operation];
     const r = responseFor(c, op.responses);
     if (r.reject) return r.reject;
@@ -144,17 +179,30 @@ function ajvValidator() {
 async function enforcerValidator() {
   const [openapi, err] = await Enforcer(structuredClone(spec), { fullResult: true });
   if (err) throw new Error("openapi-enforcer refuses the spec:\n" + err);
+  // openapi-enforcer 1.23 throws, rather than reports, on some invalid
+  // bodies (data: null under an allOf): a throw is its rejection.
+  const checkSchema = (schema, body) => {
+    let value, derr;
+    try {
+      [value, derr] = schema.deserialize(body);
+    } catch (e) {
+      return `openapi-enforcer threw: ${e.message}`;
+    }
+    if (derr) return String(derr).split("\n").slice(0, 4).join(" ");
+    const verr = schema.validate(value);
+    return verr ? String(verr).split("\n").slice(0, 4).join(" ") : null;
+  };
   return (c) => {
+    if (c.webhook) {
+      const w = webhookBody(c);
+      return w.reject ?? checkSchema(openapi.components.schemas.WebhookEvent, w.body);
+    }
     const { path: p, method } = ops[c.operation];
     const op = openapi.paths[p][method];
     const r = responseFor(c, op.responses);
     if (r.reject) return r.reject;
     if (!r.parsed) return null;
-    const schema = op.responses[r.statusKey].content[r.mediaType].schema;
-    const [value, derr] = schema.deserialize(r.body);
-    if (derr) return String(derr).split("\n").slice(0, 4).join(" ");
-    const verr = schema.validate(value);
-    return verr ? String(verr).split("\n").slice(0, 4).join(" ") : null;
+    return checkSchema(op.responses[r.statusKey].content[r.mediaType].schema, r.body);
   };
 }
 
@@ -169,7 +217,7 @@ async function main() {
   const validators = { "ajv-8 (plain JSON Schema)": ["ajv", ajvValidator()], "openapi-enforcer": ["enforcer", await enforcerValidator()] };
   let failed = false;
   for (const [label, [name, check]] of Object.entries(validators)) {
-    const total = { fixture: 0, vendor: 0 }, accepted = { fixture: 0, vendor: 0 };
+    const total = { fixture: 0, vendor: 0, webhook: 0 }, accepted = { fixture: 0, vendor: 0, webhook: 0 };
     let negTotal = 0, negRejected = 0, blind = 0;
     const problems = [];
     for (const c of cases) {
@@ -185,8 +233,8 @@ async function main() {
         else problems.push(`  negative case accepted: ${c.name}`);
       }
     }
-    console.log(`${label}: valid accepted ${accepted.fixture + accepted.vendor}/${total.fixture + total.vendor} ` +
-      `(fixtures ${accepted.fixture}/${total.fixture}, vendor examples ${accepted.vendor}/${total.vendor}), invalid rejected ${negRejected}/${negTotal}` +
+    console.log(`${label}: valid accepted ${accepted.fixture + accepted.vendor + accepted.webhook}/${total.fixture + total.vendor + total.webhook} ` +
+      `(fixtures ${accepted.fixture}/${total.fixture}, vendor examples ${accepted.vendor}/${total.vendor}, webhook events ${accepted.webhook}/${total.webhook}), invalid rejected ${negRejected}/${negTotal}` +
       (blind ? ` (${blind} accepted by design, see peers/blind-spots.json)` : ""));
     if (problems.length) {
       failed = true;
