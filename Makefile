@@ -17,6 +17,8 @@
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks: bench/paired.txt (paired ratios), bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
+#   make bench-peers      the mock beside Prism, five operations: the table in BENCHMARKS.md
+#   make bench-peers-smoke the same, short, figures not kept (CI)
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -30,7 +32,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke
 
 test:
 	$(GO) test -count=1 ./...
@@ -70,6 +72,8 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateResponse$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDrift$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateNames$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFast$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzPlainDateTime$$' -fuzztime=$(FUZZTIME) ./openapi
 	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
@@ -162,7 +166,7 @@ BENCH_RUN = $(GO) test -run '^$$' -count=$(BENCH_COUNT)
 PAIRED_ROUNDS ?= 31
 bench:
 	{ $(GO) version; git rev-parse HEAD; \
-	  CFVERIFY_PAIRED_ROUNDS=$(PAIRED_ROUNDS) $(GO) test -run '^$$' -count=1 -benchtime=1x -bench 'Paired' ./bench; } > bench/paired.txt
+	  CFVERIFY_PAIRED_ROUNDS=$(PAIRED_ROUNDS) $(GO) test -run '^$$' -count=1 -benchtime=1x -bench '^BenchmarkPaired' ./bench; } > bench/paired.txt
 	{ $(GO) version; nproc; grep -m1 'model name' /proc/cpuinfo; \
 	  $(BENCH_RUN) -benchtime=$(BENCH_TIME) -bench '^Benchmark(PerCall|PerCallInMemory|StatementDecode|Validation|ValidatingTransportAdded)$$' ./bench && \
 	  $(BENCH_RUN) -benchtime=1x -bench 'StatementMemory' ./bench && \
@@ -180,3 +184,20 @@ bench:
 # CI: every benchmark compiles and runs once.
 bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
+
+# The mock beside Prism (pinned in tools/spec), each in its own process on
+# an ephemeral loopback port, one Go load generator (internal/loadgen) for
+# both, in alternating rounds; the table goes into BENCHMARKS.md between the
+# bench-peers markers. About two minutes. PEERS_FLAGS adds flags of
+# bench/peers (-requests, -concurrency, -rounds, -ops).
+PEERS_FLAGS ?=
+PEERS_RUN = work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
+	$(GO) run ./bench/peers -mock "$$work/cfverify" -prism-dir $(SPEC_TOOLS) -spec $(SPEC)
+bench-peers: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -write BENCHMARKS.md $(PEERS_FLAGS)
+
+# CI: one short round of every operation on both servers (each must answer
+# 200 to every call); proves the harness works, keeps no figures.
+bench-peers-smoke: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -requests 100 -rounds 1 -concurrency 4 $(PEERS_FLAGS)

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -28,10 +27,10 @@ import (
 // 95% interval (order statistics of the binomial). Run with -benchtime=1x:
 // one b.Loop iteration is the whole set of rounds.
 
-// pairedRounds is how many rounds each pair runs (CFVERIFY_PAIRED_ROUNDS
+// pairedRoundCount is how many rounds each pair runs (CFVERIFY_PAIRED_ROUNDS
 // overrides: make bench sets more, bench-smoke keeps the default);
 // pairedBlock is the least time one block of calls takes.
-var pairedRounds = func() int {
+var pairedRoundCount = func() int {
 	if n, err := strconv.Atoi(os.Getenv("CFVERIFY_PAIRED_ROUNDS")); err == nil && n >= 5 {
 		return n
 	}
@@ -65,7 +64,7 @@ func paired(tb testing.TB, base, subject func() error) pairedResult {
 		}
 		n *= 2
 	}
-	ratios := make([]float64, pairedRounds)
+	ratios := make([]float64, pairedRoundCount)
 	for i := range ratios {
 		var tb, ts time.Duration
 		if i%2 == 0 {
@@ -75,39 +74,8 @@ func paired(tb testing.TB, base, subject func() error) pairedResult {
 		}
 		ratios[i] = float64(ts) / float64(tb)
 	}
-	return medianInterval(ratios)
-}
-
-// medianInterval is the median of xs and the order statistics that bound
-// it with at least 95% confidence (sign-test interval).
-func medianInterval(xs []float64) pairedResult {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	med := s[n/2]
-	if n%2 == 0 {
-		med = (s[n/2-1] + s[n/2]) / 2
-	}
-	// k is the largest count with 2·P(Bin(n,½) < k) ≤ 0.05; the interval is
-	// [s[k-1], s[n-k]] (1-based: k-th smallest to k-th largest).
-	k, cum := 0, 0.0
-	for j := 0; j < n; j++ {
-		cum += binomHalf(n, j)
-		if 2*cum > 0.05 {
-			break
-		}
-		k = j + 1
-	}
-	if k == 0 {
-		return pairedResult{med, s[0], s[n-1]}
-	}
-	return pairedResult{med, s[k-1], s[n-k]}
-}
-
-// binomHalf is P(Bin(n, ½) = j).
-func binomHalf(n, j int) float64 {
-	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x + 1)); return v }
-	return math.Exp(lg(n) - lg(j) - lg(n-j) - float64(n)*math.Ln2)
+	median, lo, hi, _ := loadgen.MedianInterval(ratios)
+	return pairedResult{median, lo, hi}
 }
 
 func (r pairedResult) report(b *testing.B) {
