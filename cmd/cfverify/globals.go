@@ -321,7 +321,10 @@ func exitCode(err error) int {
 		decode  *client.DecodeError
 		network *client.NetworkError
 	)
+	var coded interface{ exitCode() int }
 	switch {
+	case errors.As(err, &coded):
+		return coded.exitCode()
 	case errors.As(err, &usage), errors.As(err, &input),
 		errors.Is(err, client.ErrMissingCredentials), errors.Is(err, client.ErrConfig):
 		return exitUsage
