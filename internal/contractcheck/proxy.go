@@ -181,6 +181,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tooLarge && readErr == nil && writeErr == nil {
 		_, readErr = io.Copy(w, resp.Body)
 	}
+	if readErr == nil && writeErr == nil {
+		// The client has its whole answer before the check starts.
+		_ = http.NewResponseController(w).Flush()
+	}
 
 	x := Exchange{
 		Method: r.Method, URL: r.URL, RequestHeader: r.Header, RequestBody: body,
@@ -201,6 +205,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.record(res)
 	if readErr != nil {
 		// The client gets what arrived and then the same broken connection.
+		_ = http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler)
 	}
 }
