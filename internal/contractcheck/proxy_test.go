@@ -560,6 +560,9 @@ func TestProxy_answersBeforeChecking(t *testing.T) {
 	t.Cleanup(upSrv.Close)
 	gate := make(chan struct{})
 	proxy, rec, _ := startProxy(t, upSrv.URL, false, func(c *ProxyConfig) { c.OnResult = func(Result) { <-gate } })
+	var open sync.Once
+	release := func() { open.Do(func() { close(gate) }) }
+	t.Cleanup(release) // before the server closes, which waits for the handler
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
@@ -571,6 +574,6 @@ func TestProxy_answersBeforeChecking(t *testing.T) {
 	resp.Body.Close()
 	require.NoError(t, err, "the answer arrives while the proxy's post-answer work is held")
 	assert.Equal(t, validDigiLocker, string(got))
-	close(gate)
+	release()
 	assert.False(t, waitResults(t, rec, 1)[0].Broke)
 }
