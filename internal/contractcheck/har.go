@@ -218,13 +218,14 @@ func jsonErrorAt(data []byte, err error) string {
 	case errors.As(err, &syntax):
 		off = syntax.Offset
 	case errors.As(err, &typeErr):
-		return fmt.Sprintf("%s is a JSON %s where a HAR has a %s", cmpOrDollar(typeErr.Field), typeErr.Value, typeErr.Type)
+		return fmt.Sprintf("%s is a JSON %s, not what HAR 1.2 has there", cmpOrDollar(typeErr.Field), typeErr.Value)
 	}
 	if off < 0 {
 		return "it is not JSON"
 	}
 	line, col := 1, 1
-	for _, b := range data[:min(off, int64(len(data)))] {
+	// Offset counts the byte that failed: the column is that byte's.
+	for _, b := range data[:min(max(off-1, 0), int64(len(data)))] {
 		if b == '\n' {
 			line, col = line+1, 1
 		} else {

@@ -2,9 +2,9 @@ package contractcheck
 
 import (
 	"bufio"
-	"context"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -455,7 +455,7 @@ func TestProxy_checksAgainstTheSpec(t *testing.T) {
 		strict     bool
 		broke      bool
 		violations []string // JSON paths
-		drift      int // -1: any
+		drift      int      // -1: any
 	}{
 		{"valid", validDigiLocker, false, false, nil, 0},
 		{"drift is a warning", drifting, false, false, nil, 1},
