@@ -16,6 +16,9 @@
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
+#   make actionlint       lint the GitHub Actions recipe in examples/ci
+#   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
+#   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -24,12 +27,13 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.8.0
 # v1.34+ need a module version the Go proxy no longer serves.
 OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
 BENCHSTAT   ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+ACTIONLINT  ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 BENCH_COUNT ?= 6
 BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke actionlint node-example bench-proxy
 
 test:
 	$(GO) test -count=1 ./...
@@ -154,3 +158,12 @@ bench:
 # CI: every benchmark compiles and runs once.
 bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
+
+# The workflow recipe for other languages' CI (shellcheck, when installed,
+# also checks its run: scripts).
+actionlint:
+	$(GO) run $(ACTIONLINT) examples/ci/contract-checks.yml
+
+# Node 20 or newer; no npm package is installed.
+node-example:
+	bash scripts/node-example.sh
