@@ -167,3 +167,8 @@ actionlint:
 # Node 20 or newer; no npm package is installed.
 node-example:
 	bash scripts/node-example.sh
+
+# The proxy's added latency (p50, p99) and throughput against direct calls
+# to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
+bench-proxy:
+	$(GO) run ./bench/proxylatency

@@ -96,6 +96,7 @@ var proxyCmd = &command{
 			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = srv.Shutdown(shutdown)
+			proxy.Wait()
 			return finishCheck(e, out, rec, checker.Strict(), "cfverify proxy")
 		}
 	},

@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cfverify/cfverify/client"
@@ -49,9 +51,15 @@ type ProxyConfig struct {
 // Proxy forwards each request unchanged to the upstream, once, and each
 // answer unchanged back, then checks the exchange against the spec and
 // records the result. Validation runs after the answer is written, so it
-// adds nothing to the client's wait for that answer.
+// adds nothing to the client's wait for that answer; call Wait before
+// reading the Recorder.
 type Proxy struct {
 	cfg ProxyConfig
+	// Checks run after the answer, off the connection's goroutine, so a
+	// keep-alive connection's next request does not wait for them; at most
+	// cap(checkSlots) at once, beyond which the handler checks inline.
+	checkSlots chan struct{}
+	checks     sync.WaitGroup
 }
 
 // NewUpstreamTransport is the Proxy's default transport: HTTP/1.1 (whose
@@ -95,7 +103,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if cfg.Transport == nil {
 		cfg.Transport = NewUpstreamTransport()
 	}
-	return &Proxy{cfg: cfg}, nil
+	return &Proxy{cfg: cfg, checkSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}, nil
 }
 
 // hopHeaders are the connection's own headers (RFC 9110, 7.6.1): they are
@@ -187,7 +195,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	x := Exchange{
-		Method: r.Method, URL: r.URL, RequestHeader: r.Header, RequestBody: body,
+		Method: r.Method, URL: new(*r.URL), RequestHeader: r.Header.Clone(), RequestBody: body, // the check may outlive r
 		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: data,
 	}
 	switch {
@@ -200,14 +208,27 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		x.ResponseBody, x.ResponseUnavailable = decodedBody(resp.Header, data)
 	}
-	res := p.cfg.Checker.Check(r.Context(), x)
-	res.Time, res.LatencyMS = start, ms(latency)
-	p.record(res)
-	if readErr != nil {
-		// The client gets what arrived and then the same broken connection.
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
+	check := func() {
+		res := p.cfg.Checker.Check(context.WithoutCancel(r.Context()), x)
+		res.Time, res.LatencyMS = start, ms(latency)
+		p.record(res)
 	}
+	if readErr == nil {
+		select {
+		case p.checkSlots <- struct{}{}:
+			p.checks.Go(func() {
+				defer func() { <-p.checkSlots }()
+				check()
+			})
+		default:
+			check()
+		}
+		return
+	}
+	check()
+	// The client gets what arrived and then the same broken connection.
+	_ = http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler)
 }
 
 // outgoing is r as it goes to the upstream: the same method, path, query,
@@ -252,6 +273,10 @@ func methodLacksBody(m string) bool {
 	}
 	return false
 }
+
+// Wait waits for the checks of the exchanges answered so far: call it
+// after the server has shut down, before reading the Recorder.
+func (p *Proxy) Wait() { p.checks.Wait() }
 
 func (p *Proxy) record(r Result) {
 	p.cfg.Recorder.Add(r)
