@@ -10,8 +10,9 @@
 #   make live-mock        the same test against a standalone `cfverify mock`
 #   make record           refresh recorded fixtures from live answers (PII masked)
 #   make reliability      the full reliability and security suite, with its report
-#   make lint-spec        Redocly lint of the spec (recommended ruleset)
-#   make ts-check         TypeScript types from the spec, compiled with tsc
+#   make lint-spec        Redocly (recommended, warnings as errors) and Spectral (spectral:oas) lint of the spec
+#   make ts-check         TypeScript types from the spec (openapi-typescript, @hey-api/openapi-ts), compiled with tsc
+#   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy
 #   make breaking         oasdiff: breaking changes against the released baseline
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
@@ -33,7 +34,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-checks demo mock bench bench-smoke actionlint node-example bench-proxy
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke actionlint node-example bench-proxy
 
 test:
 	$(GO) test -count=1 ./...
@@ -76,6 +77,10 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
+	$(GO) test -run '^$$' -fuzz '^FuzzWebhookVerify$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime=$(FUZZTIME) ./webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime=$(FUZZTIME) ./webhook
 
 # The reliability and security suite in full (make test runs it short):
 # thousands of calls through injected faults, slow and silent servers, bad
@@ -118,13 +123,28 @@ $(SPEC_TOOLS)/node_modules/.installed: $(SPEC_TOOLS)/package-lock.json
 	cd $(SPEC_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Both fail on a warning: Redocly's recommended-strict is the recommended
+# ruleset with warnings as errors; Spectral runs spectral:oas in full.
 lint-spec: $(SPEC_TOOLS)/node_modules/.installed
 	cd $(SPEC_TOOLS) && npx --no-install redocly lint --config redocly.yaml ../../$(SPEC)
+	cd $(SPEC_TOOLS) && npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity=warn ../../$(SPEC)
 
 ts-check: $(SPEC_TOOLS)/node_modules/.installed
 	cd $(SPEC_TOOLS) && npx --no-install openapi-typescript ../../$(SPEC) -o ts/verification.d.ts
+	cd $(SPEC_TOOLS) && rm -rf ts/hey && npx --no-install openapi-ts -i ../../$(SPEC) -o ts/hey -p @hey-api/typescript --no-log-file --silent
 	cd $(SPEC_TOOLS) && npx --no-install tsc -p ts/tsconfig.json
-	@echo "ts-check: TypeScript types generated from the spec compile with the usage file"
+	@echo "ts-check: types from openapi-typescript and @hey-api/openapi-ts compile with the usage files"
+
+# The cross-validator gate (tools/spec/peers/README.md): every valid fixture
+# and vendor example accepted, every negative fixture rejected, by
+# kin-openapi, AJV 8 (plain JSON Schema) and openapi-enforcer; Prism as a
+# validating proxy in front of `cfverify mock` sees no violation.
+spec-peers: $(SPEC_TOOLS)/node_modules/.installed
+	$(GO) test -count=1 -v -run '^TestPeerKinOpenAPI$$' ./contract_test
+	cd $(SPEC_TOOLS) && node peers/gate.mjs
+	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
+	cd $(SPEC_TOOLS) && node peers/prism-proxy.mjs "$$work/cfverify"
 
 # Fails on breaking changes against the last released spec unless each is
 # listed in tools/spec/breaking-changes.acknowledged.
@@ -135,7 +155,7 @@ breaking:
 downstream:
 	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
 
-spec-checks: lint-spec ts-check breaking downstream
+spec-checks: lint-spec ts-check breaking downstream spec-peers
 
 # Each benchmark runs its baseline beside it (see BENCHMARKS.md); benchstat
 # compares the impl=... (or validation=...) variants of one benchmark, the

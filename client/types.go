@@ -145,8 +145,10 @@ const (
 
 // Directions of a transaction.
 const (
-	Credit = api.TransactionTypeCREDIT
-	Debit  = api.TransactionTypeDEBIT
+	// Credit is not among the spec's known values (no vendor source shows
+	// it); the set is open, and a statement needs both directions.
+	Credit TransactionType = "CREDIT"
+	Debit                  = api.TransactionTypeDEBIT
 )
 
 // IsTerminalDigiLocker reports whether a DigiLocker status is final:

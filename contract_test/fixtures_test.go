@@ -57,7 +57,11 @@ type negative struct {
 	ContentType *string  `json:"content_type,omitempty"` // absent: application/json; "": no Content-Type
 	Want        []string `json:"want"`                   // every violation, as "location path", sorted
 	Decodes     bool     `json:"decodes,omitempty"`      // the generated type still decodes it, losslessly
-	Note        string   `json:"note"`
+	// StrictOnly: an unlisted value of a closed set. Every JSON Schema
+	// validator rejects it; cfverify's validator reports it as drift, so
+	// Want lists the violations of strict mode ("drift <path>").
+	StrictOnly bool   `json:"strict_only,omitempty"`
+	Note       string `json:"note"`
 
 	body []byte
 }

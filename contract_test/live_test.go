@@ -273,7 +273,8 @@ func TestLive_againstTheMock(t *testing.T) {
 
 // TestLive_reportsViolations: the live path catches an answer the spec does
 // not allow, here a DigiLocker status no version of the docs lists, which Go
-// decodes without complaint.
+// decodes without complaint: drift by default (the vocabulary policy), a
+// failure in strict mode (res.check with strictDrift).
 func TestLive_reportsViolations(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -286,12 +287,10 @@ func TestLive_reportsViolations(t *testing.T) {
 		envBaseURL: srv.URL + "/verification", envDigiLocker: "dl-1",
 	}
 	res := liveRun(t, envConfig(func(k string) string { return env[k] }))
-	require.Len(t, res.violations, 1, "the unknown status is a violation")
-	var paths []string
-	for _, v := range res.violations[0].Violations {
-		paths = append(paths, v.Path)
-	}
-	assert.Contains(t, paths, "$.status")
+	assert.Empty(t, res.violations, "an unlisted value of a closed set is not a violation by default")
+	require.Len(t, res.drift, 1, "the unknown status is drift")
+	assert.Equal(t, openapi.DriftUnknownEnumValue, res.drift[0].Kind)
+	assert.Equal(t, "$.status", res.drift[0].Path)
 	require.Len(t, res.exchanges, 1)
 	assert.Equal(t, "getDigiLockerStatus", res.exchanges[0].operation)
 }

@@ -68,8 +68,8 @@ func fakePerson(seed uint64) person {
 	if i%2 == 0 {
 		gender, word = "F", "FEMALE"
 	}
-	incomes := []api.IncomeRange{api.IncomeRangeBELOWONELAKH, api.IncomeRangeONETOFIVELAKH, api.IncomeRangeFIVETOTENLAKH,
-		api.IncomeRangeTENTOTWENTYFIVELAKH, api.IncomeRangeABOVETWENTYFIVELAKH}
+	incomes := []api.IncomeRange{api.IncomeRangeBELOWONELAKH, api.IncomeRangeONETOFIVELAKHS, api.IncomeRangeFIVETOTENLAKHS,
+		api.IncomeRangeABOVETENLAKHS}
 	return person{
 		first: first, last: last, gender: gender, genderWord: word,
 		dob:     time.Date(1965+rng.IntN(36), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC),

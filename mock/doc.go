@@ -83,6 +83,9 @@
 //	nobalance_   422 insufficient_balance, on every operation
 //	blocked_     403 ip_validation_failed, on every operation
 //	invalid_                                                                                                       token: 400 access_token_value_invalid
+//	dlconsentexpired_  PENDING→AUTHENTICATED, then webhook DIGILOCKER_VERIFICATION_CONSENT_EXPIRED
+//	dlfailure_   PENDING, then webhook DIGILOCKER_VERIFICATION_FAILURE
+//	duplicated_  every webhook event of the id sent twice (a fault)
 //
 // Fault prefixes, which must come first ("flaky_expired_x"), fail the first
 // requests naming each such id, then answer normally:
@@ -123,6 +126,14 @@
 // truncated body) are exempt; so are the mock's own endpoints. Turn it off
 // (WithSelfCheck(false)) to make the mock send a status the spec does not
 // list yet, for a test of a client's tolerance.
+//
+// # Webhooks
+//
+// With WithWebhookURL the mock calls back as Cashfree does: when an id
+// reaches a status that has an event, by polls or by time, it POSTs the
+// signed event (see package webhook), retrying with backoff
+// (WithWebhookRetries, WithWebhookTimeout); WithWebhookDuplicates sends
+// copies on purpose. Webhooks and GET /_mock/webhooks list the deliveries.
 //
 // # Data
 //

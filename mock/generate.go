@@ -12,6 +12,13 @@ import (
 	"github.com/cfverify/cfverify/client/api"
 )
 
+// Values the spec's open sets accept but do not list, because no vendor
+// source shows them (openapi/SOURCES.md): the mock sends them as a bank would.
+const (
+	creditTransaction = api.TransactionType("CREDIT")
+	currentAccount    = api.AccountSummaryType("CURRENT")
+)
+
 // FIOptions says what GenerateFI makes. Every zero field has a default.
 type FIOptions struct {
 	// Seed makes the output reproducible: the same options give the same
@@ -231,7 +238,7 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *api.FI
 	ifsc := ifscPrefix + "0" + g.digits(6)
 	accType := api.AccountSummaryTypeSAVINGS
 	if g.rng.IntN(4) == 0 {
-		accType = api.AccountSummaryTypeCURRENT
+		accType = currentAccount
 	}
 
 	opening := 5_000_00 + g.rng.Int64N(200_000_00) // paise
@@ -314,7 +321,7 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 		}
 		if credit {
 			balance += amount
-			v.typ = api.TransactionTypeCREDIT
+			v.typ = creditTransaction
 		} else {
 			balance -= amount
 			v.typ = api.TransactionTypeDEBIT

@@ -43,7 +43,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 			// The balance before the first transaction, worked back from it.
 			first := txns[0]
 			balance := rat(t, first.CurrentBalance)
-			if *first.Type == api.TransactionTypeCREDIT {
+			if *first.Type == api.TransactionType("CREDIT") {
 				balance.Sub(balance, rat(t, first.Amount))
 			} else {
 				balance.Add(balance, rat(t, first.Amount))
@@ -53,7 +53,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 				amount := rat(t, tx.Amount)
 				require.Equal(t, 1, amount.Sign(), "amounts are positive")
 				switch *tx.Type {
-				case api.TransactionTypeCREDIT:
+				case api.TransactionType("CREDIT"):
 					balance.Add(balance, amount)
 				case api.TransactionTypeDEBIT:
 					balance.Sub(balance, amount)
@@ -92,7 +92,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 		assert.Greater(t, modes[m], 10, "mode %s", m)
 	}
 	assert.Len(t, modes, 5)
-	assert.Greater(t, types[api.TransactionTypeCREDIT], 100)
+	assert.Greater(t, types[api.TransactionType("CREDIT")], 100)
 	assert.Greater(t, types[api.TransactionTypeDEBIT], 500)
 }
 

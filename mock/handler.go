@@ -127,6 +127,7 @@ type Handler struct {
 	faults    *faultState
 	validator SpecValidator
 	log       *slog.Logger
+	webhooks  *webhookSender // nil without WithWebhookURL (webhook.go)
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -171,6 +172,8 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		h.validator = v
 	}
 	h.stats.Faults = map[FaultKind]int{}
+	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
+	h.webhookSweep()
 	return h, nil
 }
 
@@ -179,6 +182,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
 	h.inflight.Wait()
+	h.webhooks.close()
 }
 
 // Stats returns what the mock has done so far.
@@ -204,6 +208,7 @@ func (h *Handler) Violations() []Violation {
 func (h *Handler) Reset() {
 	h.store.reset()
 	h.faults.reset(h.cfg.seed)
+	h.webhooks.reset()
 	h.statsMu.Lock()
 	h.stats = Stats{Faults: map[FaultKind]int{}}
 	h.violations = nil
@@ -301,6 +306,7 @@ func errorReply(e apiError) reply { return reply{status: e.status, body: e.body(
 // paths, and the mock's own endpoints under AdminPath (also below BasePath):
 //
 //	GET  /_mock/stats                                     Stats as JSON
+//	GET  /_mock/webhooks                                  webhook deliveries (WithWebhookURL)
 //	POST /_mock/reset                                     forget all state
 //	POST /_mock/create?resource=fi&id=ID[&scenario=NAME]  Create
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -652,7 +658,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	case len(req.User) == 0:
 		return errorReply(errUserMissing)
 	}
-	users := make([]api.UserIdentifier, 0, len(req.User))
+	users := make([]api.EchoedUserIdentifier, 0, len(req.User))
 	for _, u := range req.User {
 		if u.IdentifierType == nil || *u.IdentifierType != string(api.IdentifierTypeMOBILE) {
 			return errorReply(errIdentifierTypeInvalid)
@@ -660,7 +666,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		if u.IdentifierValue == nil || !mobilePattern.MatchString(*u.IdentifierValue) {
 			return errorReply(errIdentifierValueInvalid)
 		}
-		users = append(users, api.UserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
+		users = append(users, api.EchoedUserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
 	if e := h.checkSpec(r, body); e != nil {
 		return errorReply(*e)
@@ -776,6 +782,7 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 	}
 	elapsed := h.cfg.clock().Sub(rec.created)
 	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
+	h.webhookStages(rec, at)
 
 	switch res {
 	case ResourceDigiLocker:

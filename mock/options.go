@@ -47,6 +47,7 @@ type config struct {
 	logger                 *slog.Logger
 	signatureKey           *rsa.PrivateKey
 	validator              SpecValidator
+	webhook                *webhookConfig // webhook_options.go; nil: no webhooks
 	errs                   []error
 }
 

@@ -39,6 +39,10 @@ func TestScenarios_statusPaths(t *testing.T) {
 		"empty_":     defaultPaths,
 		"noaadhaar_": defaultPaths,
 		"slow_":      {[]string{"PENDING", "PENDING", "PENDING", "PENDING"}, []string{"PENDING", "PENDING", "PENDING", "PENDING"}, []string{"PENDING", "PENDING", "PENDING", "PENDING"}},
+		// Webhook scenarios (webhook_test.go): events no status names.
+		"dlconsentexpired_": {[]string{"PENDING", "AUTHENTICATED", "AUTHENTICATED", "AUTHENTICATED"}, defaultPaths.consent, defaultPaths.fi},
+		"dlfailure_":        {[]string{"PENDING", "PENDING", "PENDING", "PENDING"}, defaultPaths.consent, defaultPaths.fi},
+		"duplicated_":       defaultPaths,
 		// Prefixes stack, left to right.
 		"instant_expired_": {[]string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}, []string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}, []string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}},
 		"expired_instant_": {[]string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}, []string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}, []string{"EXPIRED", "EXPIRED", "EXPIRED", "EXPIRED"}},
@@ -62,7 +66,8 @@ func TestScenarios_everyNameIsTested(t *testing.T) {
 	t.Parallel()
 	tested := []string{"instant", "expired", "denied", "rejected", "revoked", "paused", "failed", "partial", "empty",
 		"large", "noaadhaar", "slow", "unknown", "nobalance", "blocked", "invalid",
-		"flaky", "ratelimited", "reset", "truncated", "gateway"}
+		"flaky", "ratelimited", "reset", "truncated", "gateway",
+		"dlconsentexpired", "dlfailure", "duplicated"} // the last three: webhook_test.go
 	for _, name := range mock.ScenarioNames() {
 		assert.Contains(t, tested, name, "scenario %q has no test", name)
 	}

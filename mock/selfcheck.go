@@ -55,13 +55,19 @@ func (h *Handler) checkResponse(ctx context.Context, op string, status int, head
 			return err
 		}
 	}
-	if len(findings) == 0 {
-		return nil
-	}
 	verr := &openapi.ValidationError{Operation: op, Kind: openapi.KindResponse, Status: status}
 	for _, f := range findings {
+		if f.Kind == openapi.DriftUndocumentedStatus {
+			// The mock answers some statuses the vendor does not document
+			// (an expired token's 401, an unknown id's 404) on purpose, with
+			// the vendor's error body: the spec's default response.
+			continue
+		}
 		verr.Violations = append(verr.Violations, openapi.Violation{
 			Location: openapi.LocationDrift, Path: f.Path, Message: string(f.Kind) + ": " + f.Message})
+	}
+	if len(verr.Violations) == 0 {
+		return nil
 	}
 	return verr
 }

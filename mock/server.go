@@ -81,6 +81,7 @@ func (s *Server) Close() {
 		_ = s.srv.Close()
 		s.serving.Wait()
 		s.Handler.inflight.Wait()
+		s.Handler.webhooks.close()
 	})
 }
 
@@ -104,6 +105,8 @@ func (h *Handler) admin(w http.ResponseWriter, r *http.Request, what string) {
 	switch {
 	case what == "stats" && r.Method == http.MethodGet:
 		writeJSON(http.StatusOK, h.Stats())
+	case what == "webhooks" && r.Method == http.MethodGet:
+		writeJSON(http.StatusOK, h.Webhooks())
 	case what == "reset" && r.Method == http.MethodPost:
 		h.Reset()
 		writeJSON(http.StatusOK, map[string]string{"status": "reset"})
@@ -116,6 +119,6 @@ func (h *Handler) admin(w http.ResponseWriter, r *http.Request, what string) {
 		}
 		writeJSON(http.StatusCreated, map[string]any{"resource": q.Get("resource"), "id": q.Get("id"), "reference_id": ref})
 	default:
-		fail(http.StatusNotFound, "the mock's endpoints are GET "+AdminPath+"stats, POST "+AdminPath+"reset and POST "+AdminPath+"create?resource=&id=&scenario=")
+		fail(http.StatusNotFound, "the mock's endpoints are GET "+AdminPath+"stats, GET "+AdminPath+"webhooks, POST "+AdminPath+"reset and POST "+AdminPath+"create?resource=&id=&scenario=")
 	}
 }

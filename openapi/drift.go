@@ -50,9 +50,11 @@ func (f DriftFinding) String() string {
 // its mapped branch; without one, the branches the value validates against
 // count), and additionalProperties (a declared map is not drift).
 //
-// It reports nothing about type errors or missing fields: ValidateResponse
-// does. The error is for an unknown operation, an undocumented status or a
-// body that is not JSON. An empty body has no drift.
+// A status the operation does not list, covered by its default response,
+// is reported first (undocumented-status, empty path). It reports nothing
+// about type errors or missing fields: ValidateResponse does. The error is
+// for an unknown operation, a status nothing describes or a body that is
+// not JSON. An empty body has no drift beyond its status.
 func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftFinding, error) {
 	o := v.ops[operationID]
 	if o == nil {
@@ -65,15 +67,19 @@ func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftF
 	if resp == nil || resp.Value == nil {
 		return nil, fmt.Errorf("openapi: status %d is not documented for %s", status, operationID)
 	}
+	var findings []DriftFinding
+	if f := undocumentedStatus(o.route.Operation, operationID, status); f != nil {
+		findings = append(findings, *f)
+	}
 	schema := jsonSchemaOf(resp.Value.Content)
 	if schema == nil || len(strings.TrimSpace(string(body))) == 0 {
-		return nil, nil
+		return findings, nil
 	}
 	value, err := decodeJSON(body)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s response body is not JSON: %w", operationID, err)
 	}
-	return v.drift.findings(operationID, status, schema, value), nil
+	return append(findings, v.drift.findings(operationID, status, schema, value)...), nil
 }
 
 // findings walks a decoded body beside schema, and returns the drift

@@ -156,7 +156,8 @@ func TestValidatingTransport_recordMode(t *testing.T) {
 	assert.Equal(t, []string{"body $.reference_id", "body $.user_details"}, where(t, got[0]))
 	assert.Equal(t, KindRequest, got[1].Kind)
 	assert.Equal(t, []string{"security x-client-id", "security x-client-secret"}, where(t, got[1]))
-	assert.Equal(t, []string{"status "}, where(t, got[2]))
+	// 418 falls to the default response, which is the vendor's JSON error.
+	assert.Equal(t, []string{"content-type Content-Type"}, where(t, got[2]))
 	assert.Equal(t, 418, got[2].Status)
 
 	err = vt.Err()
@@ -206,9 +207,9 @@ func TestValidatingTransport_driftIsAWarningUnlessStrict(t *testing.T) {
 		var logs bytes.Buffer
 		vt := NewValidatingTransport(nil, WithMode(ModeFail), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		_, body, err := getWith(t, &http.Client{Transport: vt}, base+"/digilocker?verification_id=v-1", clientCreds)
-		// REVIEW is not in the enum, so validation fails too: drift and violation are separate reports.
-		require.Error(t, err)
-		assert.Nil(t, body)
+		// REVIEW is not in the closed set: drift, never an error unless strict.
+		require.NoError(t, err)
+		assert.Equal(t, digiDrifting, string(body))
 		assert.Equal(t, wantDrift, findings(vt.DriftFindings()))
 		assert.Contains(t, logs.String(), "path=$.user_details.selfie")
 		assert.Contains(t, logs.String(), "level=WARN")

@@ -279,9 +279,11 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, body
 }
 
 // ValidateResponse checks a response of operationID: the status must be
-// documented, the content type one the spec lists for it, the headers and
-// the body as the spec describes them. Every violation is reported, each
-// body violation with its JSON path. The error is nil or a *ValidationError.
+// documented (by its own response or the operation's default), the content
+// type one the spec lists for it, the headers and the body as the spec
+// describes them. Every violation is reported, each body violation with its
+// JSON path. An unlisted value of a closed set is not a violation but drift
+// (vocabulary.go). The error is nil or a *ValidationError.
 func (v *Validator) ValidateResponse(ctx context.Context, operationID string, status int, header http.Header, body []byte) error {
 	if err, _ := v.checkResponse(ctx, operationID, status, header, body, false); err != nil {
 		return err
@@ -341,10 +343,16 @@ func (v *Validator) checkResponse(ctx context.Context, operationID string, statu
 	// Content type and body, from the caller's bytes.
 	value, schema := c.body(resp.Value, header, body, v.schemaOptions)
 	var drift []DriftFinding
-	if withDrift && schema != nil {
+	if schema != nil && (withDrift || len(c.violations) > 0) {
 		drift = v.drift.findings(o.id, status, schema, value)
 	}
-	return c.result(o.id, KindResponse, status), drift
+	// The vocabulary policy (vocabulary.go): closed-set values and
+	// undocumented statuses are drift, not violations.
+	verr := demoteClosedSetValues(c.result(o.id, KindResponse, status), drift, value)
+	if !withDrift {
+		return verr, nil
+	}
+	return verr, withStatusDrift(o.route.Operation, o.id, status, verr, drift)
 }
 
 func requestContent(o *operation) openapi3.Content {

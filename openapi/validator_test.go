@@ -160,6 +160,9 @@ func specExamples(t *testing.T, doc *openapi3.T, fn func(op string, status int, 
 	for _, path := range doc.Paths.InMatchingOrder() {
 		for _, op := range doc.Paths.Value(path).Operations() {
 			for code, resp := range op.Responses.Map() {
+				if code == "default" {
+					continue // no examples: it describes the statuses the vendor does not document
+				}
 				status, err := strconv.Atoi(code)
 				require.NoError(t, err)
 				for name, ex := range resp.Value.Content.Get("application/json").Examples {
@@ -198,12 +201,12 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 			name: "types, enums and formats deep in the FI tree", op: "getFinancialInformation", status: 200,
 			body: `{"fi_ref_id": 1.5, "fi_from": "2023-13-01T00:00:00Z", "status": "ACTIVE",
 				"fi_data": [{"fip_id": 3, "accounts": {"a": 1}},
-				            {"accounts": [{"status": "DELIVERED"}, {"status": "LOST", "data": {"account": {"summary": {"current_balance": 5, "opening_date": "2024-02-30"}}}}]}]}`,
+				            {"accounts": [{"status": "DELIVERED"}, {"status": 7, "data": {"account": {"summary": {"current_balance": 5, "balance_date_time": "2024-02-30T00:00:00Z"}}}}]}]}`,
 			want: []string{
 				"body $.fi_data[0].accounts",
 				"body $.fi_data[0].fip_id",
+				"body $.fi_data[1].accounts[1].data.account.summary.balance_date_time",
 				"body $.fi_data[1].accounts[1].data.account.summary.current_balance",
-				"body $.fi_data[1].accounts[1].data.account.summary.opening_date",
 				"body $.fi_data[1].accounts[1].status",
 				"body $.fi_from",
 				"body $.fi_ref_id",
@@ -216,8 +219,8 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 			want: []string{
 				"body $.scopes[0].records[0].confidence_score",
 				"body $.scopes[0].records[0].metadata.pan",
-				"body $.scopes[1].scope",
-				"body $.scopes[2].scope",
+				"body $.scopes[2].scope", // VOTER_ID (scopes[1]) is an unknown value of a closed set: drift
+
 			},
 		},
 		{
@@ -226,18 +229,13 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 			want: []string{
 				"body $.document_consent",
 				"body $.reference_id",
-				"body $.user_details.eaadhaar",
-				"body $.user_details.name",
+				"body $.user_details.name", // eaadhaar is an open set: MAYBE is accepted
 			},
 		},
 		{
-			name: "required properties are named", op: "getDataAvailability", status: 200,
-			body: `{"user": [{}], "available_scopes": [{"scope": "PASSPORT"}]}`,
-			want: []string{
-				"body $.available_scopes[0].scope",
-				"body $.user[0].identifier_type",
-				"body $.user[0].identifier_value",
-			},
+			name: "required properties are named", op: "getUserDetails", status: 200,
+			body: `{"scopes": [{"records": []}]}`,
+			want: []string{"body $.scopes[0].scope"},
 		},
 		{
 			name: "an error body that is not an object", op: "getConsentStatus", status: 400,
@@ -245,16 +243,12 @@ func TestValidator_ValidateResponse_reportsEveryViolationWithItsPath(t *testing.
 			want: []string{"body $"},
 		},
 		{
-			name: "undocumented status", op: "getDigiLockerStatus", status: 418, body: `{}`,
-			want: []string{"status "},
+			name: "undocumented status with a body that is not the vendor's error", op: "getDigiLockerStatus", status: 418, body: `["teapot"]`,
+			want: []string{"body $"},
 		},
 		{
-			name: "304 is not documented either", op: "getDataAvailability", status: 304, body: ``,
-			want: []string{"status "},
-		},
-		{
-			name: "404 is not documented for user details", op: "getUserDetails", status: 404, body: `{}`,
-			want: []string{"status "},
+			name: "304 without a body is not the vendor's error either", op: "getDataAvailability", status: 304, body: ``,
+			want: []string{"body $"},
 		},
 		{
 			name: "missing content type", op: "getDigiLockerStatus", status: 200, header: http.Header{}, body: `{}`,
@@ -390,8 +384,9 @@ func TestValidationError_neverCarriesTheValue(t *testing.T) {
 	err := v.ValidateResponse(t.Context(), "getFinancialInformation", 200, jsonHeader, []byte(body))
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), secret)
-	assert.Len(t, where(t, err), 3)
-	assert.Contains(t, err.Error(), "openapi: getFinancialInformation response (status 200) breaks the spec (3 violations): ")
+	// The account status is an unlisted value of a closed set: drift, not a violation.
+	assert.Len(t, where(t, err), 2)
+	assert.Contains(t, err.Error(), "openapi: getFinancialInformation response (status 200) breaks the spec (2 violations): ")
 }
 
 func TestValidationError_Error(t *testing.T) {

@@ -20,15 +20,12 @@ import (
 
 // Defines values for AccountHolderNominee.
 const (
-	AccountHolderNomineeNOTREGISTERED AccountHolderNominee = "NOT-REGISTERED"
-	AccountHolderNomineeREGISTERED    AccountHolderNominee = "REGISTERED"
+	AccountHolderNomineeREGISTERED AccountHolderNominee = "REGISTERED"
 )
 
 // Valid indicates whether the value is a known member of the AccountHolderNominee enum.
 func (e AccountHolderNominee) Valid() bool {
 	switch e {
-	case AccountHolderNomineeNOTREGISTERED:
-		return true
 	case AccountHolderNomineeREGISTERED:
 		return true
 	default:
@@ -38,15 +35,12 @@ func (e AccountHolderNominee) Valid() bool {
 
 // Defines values for AccountHoldersType.
 const (
-	AccountHoldersTypeJOINT  AccountHoldersType = "JOINT"
 	AccountHoldersTypeSINGLE AccountHoldersType = "SINGLE"
 )
 
 // Valid indicates whether the value is a known member of the AccountHoldersType enum.
 func (e AccountHoldersType) Valid() bool {
 	switch e {
-	case AccountHoldersTypeJOINT:
-		return true
 	case AccountHoldersTypeSINGLE:
 		return true
 	default:
@@ -56,16 +50,13 @@ func (e AccountHoldersType) Valid() bool {
 
 // Defines values for AccountSummaryStatus.
 const (
-	AccountSummaryStatusACTIVE   AccountSummaryStatus = "ACTIVE"
-	AccountSummaryStatusINACTIVE AccountSummaryStatus = "INACTIVE"
+	AccountSummaryStatusACTIVE AccountSummaryStatus = "ACTIVE"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryStatus enum.
 func (e AccountSummaryStatus) Valid() bool {
 	switch e {
 	case AccountSummaryStatusACTIVE:
-		return true
-	case AccountSummaryStatusINACTIVE:
 		return true
 	default:
 		return false
@@ -74,15 +65,12 @@ func (e AccountSummaryStatus) Valid() bool {
 
 // Defines values for AccountSummaryType.
 const (
-	AccountSummaryTypeCURRENT AccountSummaryType = "CURRENT"
 	AccountSummaryTypeSAVINGS AccountSummaryType = "SAVINGS"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryType enum.
 func (e AccountSummaryType) Valid() bool {
 	switch e {
-	case AccountSummaryTypeCURRENT:
-		return true
 	case AccountSummaryTypeSAVINGS:
 		return true
 	default:
@@ -284,28 +272,28 @@ func (e FIType) Valid() bool {
 
 // Defines values for FilterOperator.
 const (
-	FilterOperatorEQUALS              FilterOperator = "EQUALS"
-	FilterOperatorGREATERTHAN         FilterOperator = "GREATER_THAN"
-	FilterOperatorGREATERTHANOREQUALS FilterOperator = "GREATER_THAN_OR_EQUALS"
-	FilterOperatorLESSTHAN            FilterOperator = "LESS_THAN"
-	FilterOperatorLESSTHANOREQUALS    FilterOperator = "LESS_THAN_OR_EQUALS"
-	FilterOperatorNOTEQUALS           FilterOperator = "NOT_EQUALS"
+	FilterOperatorEQUALTO            FilterOperator = "EQUAL_TO"
+	FilterOperatorGREATERTHAN        FilterOperator = "GREATER_THAN"
+	FilterOperatorGREATERTHANEQUALTO FilterOperator = "GREATER_THAN_EQUAL_TO"
+	FilterOperatorLESSTHAN           FilterOperator = "LESS_THAN"
+	FilterOperatorLESSTHANEQUALTO    FilterOperator = "LESS_THAN_EQUAL_TO"
+	FilterOperatorNOTEQUALTO         FilterOperator = "NOT_EQUAL_TO"
 )
 
 // Valid indicates whether the value is a known member of the FilterOperator enum.
 func (e FilterOperator) Valid() bool {
 	switch e {
-	case FilterOperatorEQUALS:
+	case FilterOperatorEQUALTO:
 		return true
 	case FilterOperatorGREATERTHAN:
 		return true
-	case FilterOperatorGREATERTHANOREQUALS:
+	case FilterOperatorGREATERTHANEQUALTO:
 		return true
 	case FilterOperatorLESSTHAN:
 		return true
-	case FilterOperatorLESSTHANOREQUALS:
+	case FilterOperatorLESSTHANEQUALTO:
 		return true
-	case FilterOperatorNOTEQUALS:
+	case FilterOperatorNOTEQUALTO:
 		return true
 	default:
 		return false
@@ -329,25 +317,22 @@ func (e IdentifierType) Valid() bool {
 
 // Defines values for IncomeRange.
 const (
-	IncomeRangeABOVETWENTYFIVELAKH IncomeRange = "ABOVE_TWENTY_FIVE_LAKH"
-	IncomeRangeBELOWONELAKH        IncomeRange = "BELOW_ONE_LAKH"
-	IncomeRangeFIVETOTENLAKH       IncomeRange = "FIVE_TO_TEN_LAKH"
-	IncomeRangeONETOFIVELAKH       IncomeRange = "ONE_TO_FIVE_LAKH"
-	IncomeRangeTENTOTWENTYFIVELAKH IncomeRange = "TEN_TO_TWENTY_FIVE_LAKH"
+	IncomeRangeABOVETENLAKHS  IncomeRange = "ABOVE_TEN_LAKHS"
+	IncomeRangeBELOWONELAKH   IncomeRange = "BELOW_ONE_LAKH"
+	IncomeRangeFIVETOTENLAKHS IncomeRange = "FIVE_TO_TEN_LAKHS"
+	IncomeRangeONETOFIVELAKHS IncomeRange = "ONE_TO_FIVE_LAKHS"
 )
 
 // Valid indicates whether the value is a known member of the IncomeRange enum.
 func (e IncomeRange) Valid() bool {
 	switch e {
-	case IncomeRangeABOVETWENTYFIVELAKH:
+	case IncomeRangeABOVETENLAKHS:
 		return true
 	case IncomeRangeBELOWONELAKH:
 		return true
-	case IncomeRangeFIVETOTENLAKH:
+	case IncomeRangeFIVETOTENLAKHS:
 		return true
-	case IncomeRangeONETOFIVELAKH:
-		return true
-	case IncomeRangeTENTOTWENTYFIVELAKH:
+	case IncomeRangeONETOFIVELAKHS:
 		return true
 	default:
 		return false
@@ -401,16 +386,91 @@ func (e Scope) Valid() bool {
 
 // Defines values for TransactionType.
 const (
-	TransactionTypeCREDIT TransactionType = "CREDIT"
-	TransactionTypeDEBIT  TransactionType = "DEBIT"
+	TransactionTypeDEBIT TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
-	case TransactionTypeCREDIT:
-		return true
 	case TransactionTypeDEBIT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookConsentEventEventType.
+const (
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_EXPIRED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED   WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_PAUSED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REJECTED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REVOKED"
+	WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookConsentEventEventType enum.
+func (e WebhookConsentEventEventType) Valid() bool {
+	switch e {
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED:
+		return true
+	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookDigiLockerEventEventType.
+const (
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED  WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_DENIED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_FAILURE"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED    WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_LINK_EXPIRED"
+	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDigiLockerEventEventType enum.
+func (e WebhookDigiLockerEventEventType) Valid() bool {
+	switch e {
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED:
+		return true
+	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookFIEventEventType.
+const (
+	WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE  WebhookFIEventEventType = "AA_FI_VERIFICATION_ACTIVE"
+	WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED WebhookFIEventEventType = "AA_FI_VERIFICATION_EXPIRED"
+	WebhookFIEventEventTypeAAFIVERIFICATIONFAILED  WebhookFIEventEventType = "AA_FI_VERIFICATION_FAILED"
+	WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS WebhookFIEventEventType = "AA_FI_VERIFICATION_SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the WebhookFIEventEventType enum.
+func (e WebhookFIEventEventType) Valid() bool {
+	switch e {
+	case WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONFAILED:
+		return true
+	case WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS:
 		return true
 	default:
 		return false
@@ -438,7 +498,7 @@ type AadhaarMetadata struct {
 	// Email Email address on record.
 	Email *string `json:"email,omitempty"`
 
-	// Gender Gender, a single letter such as `M`, `F` or `T`.
+	// Gender Gender as Aadhaar records it; the vendor's examples show `M` and `Male`.
 	Gender *string `json:"gender,omitempty"`
 
 	// MobileHash Hash of the mobile number linked to the Aadhaar.
@@ -470,11 +530,11 @@ type AadhaarRecord struct {
 	Metadata *AadhaarMetadata `json:"metadata,omitempty"`
 }
 
-// AadhaarScope defines model for AadhaarScope.
+// AadhaarScope The records of the `AADHAAR` scope.
 type AadhaarScope struct {
 	Records []AadhaarRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `AADHAAR` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -486,7 +546,7 @@ type AccountHolder struct {
 	// CkycCompliance Whether central KYC is complete, `true` or `false` as a string.
 	CkycCompliance *string `json:"ckyc_compliance,omitempty"`
 
-	// DOB Date of birth.
+	// DOB Date of birth, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	DOB *wire.Date `json:"dob,omitempty"`
 
 	// Email Email address.
@@ -501,14 +561,15 @@ type AccountHolder struct {
 	// Name Full name.
 	Name *string `json:"name,omitempty"`
 
-	// Nominee Whether a nominee is registered.
+	// Nominee Whether a nominee is registered, one of AccountHolderNominee or another string.
 	Nominee *AccountHolderNominee `json:"nominee,omitempty"`
 
 	// PAN PAN.
 	PAN *string `json:"pan,omitempty"`
 }
 
-// AccountHolderNominee Whether a nominee is registered.
+// AccountHolderNominee Whether a nominee is registered, as the vendor shows it: only
+// `REGISTERED` appears. The `nominee` field is open.
 type AccountHolderNominee string
 
 // AccountHolders defines model for AccountHolders.
@@ -516,11 +577,12 @@ type AccountHolders struct {
 	// Holder The account holder as the bank has them. Personal data.
 	Holder *AccountHolder `json:"holder,omitempty"`
 
-	// Type `SINGLE` or `JOINT`.
+	// Type How the account is held, one of AccountHoldersType or another string.
 	Type *AccountHoldersType `json:"type,omitempty"`
 }
 
-// AccountHoldersType `SINGLE` or `JOINT`.
+// AccountHoldersType How an account is held, as the vendor shows it: only `SINGLE`
+// appears. The `holders.type` field is open.
 type AccountHoldersType string
 
 // AccountProfile defines model for AccountProfile.
@@ -555,7 +617,7 @@ type AccountSummary struct {
 	// ExchangeRate Exchange rate, a decimal string; may be blank.
 	ExchangeRate *string `json:"exchange_rate,omitempty"`
 
-	// Facility Facility, such as `OD` or `CC`.
+	// Facility Facility; the vendor's example shows `OD`. An open set.
 	Facility *string `json:"facility,omitempty"`
 
 	// IFSCCode IFSC of the branch.
@@ -564,31 +626,33 @@ type AccountSummary struct {
 	// MICRCode MICR code of the branch.
 	MICRCode *string `json:"micr_code,omitempty"`
 
-	// OpeningDate When the account was opened.
+	// OpeningDate When the account was opened, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	OpeningDate *wire.Date `json:"opening_date,omitempty"`
 
 	// Pending Money not yet settled.
 	Pending *PendingAmount `json:"pending,omitempty"`
 
-	// Status Account status.
+	// Status Account status, one of AccountSummaryStatus or another string.
 	Status *AccountSummaryStatus `json:"status,omitempty"`
 
-	// Type Account type.
+	// Type Account type, one of AccountSummaryType or another string.
 	Type *AccountSummaryType `json:"type,omitempty"`
 }
 
-// AccountSummaryStatus Account status.
+// AccountSummaryStatus The account statuses the vendor shows: only `ACTIVE` appears. The
+// `summary.status` field is open.
 type AccountSummaryStatus string
 
-// AccountSummaryType Account type.
+// AccountSummaryType The account types the vendor shows: only `SAVINGS` appears. The
+// `summary.type` field is open.
 type AccountSummaryType string
 
 // AccountTransactions defines model for AccountTransactions.
 type AccountTransactions struct {
-	// EndDate Last day covered.
+	// EndDate Last day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	EndDate *wire.Date `json:"end_date,omitempty"`
 
-	// StartDate First day covered.
+	// StartDate First day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	StartDate   *wire.Date    `json:"start_date,omitempty"`
 	Transaction []Transaction `json:"transaction"`
 }
@@ -619,17 +683,20 @@ type AddressRecord struct {
 	Metadata *AddressMetadata `json:"metadata,omitempty"`
 }
 
-// AddressScope defines model for AddressScope.
+// AddressScope The records of the `ADDRESS` scope.
 type AddressScope struct {
 	Records []AddressRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `ADDRESS` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
 // AvailableScope One scope of data that exists for the user.
 type AvailableScope struct {
-	// Scope A kind of user data that Secure ID can share.
+	// Scope A kind of user data that Secure ID can share. A closed set: a client
+	// branches on it to read each scope's record shape. The reference's
+	// list names nine scopes; its examples add `INCOME` and `BANK_ACCOUNT`.
+	// Both are accepted.
 	Scope *Scope `json:"scope,omitempty"`
 }
 
@@ -665,11 +732,11 @@ type BankAccountRecord struct {
 	Metadata *BankAccountMetadata `json:"metadata,omitempty"`
 }
 
-// BankAccountScope defines model for BankAccountScope.
+// BankAccountScope The records of the `BANK_ACCOUNT` scope.
 type BankAccountScope struct {
 	Records []BankAccountRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `BANK_ACCOUNT` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -680,19 +747,21 @@ type ConfidenceScore = float64
 
 // ConsentFilter A condition on which transactions the consent covers.
 type ConsentFilter struct {
-	// Operator How a filter compares. The vendor documents `LESS_THAN`; the others
-	// follow its naming and are an interpretation.
+	// Operator How the filter compares, one of FilterOperator or another string.
 	Operator *FilterOperator `json:"operator,omitempty"`
 
-	// Type What is compared, such as `TRANSACTION_AMOUNT`.
+	// Type What is compared. The reference's list spells it
+	// `TRANSACTIONAMOUNT`; its example sends `TRANSACTION_AMOUNT`. An
+	// open set.
 	Type *string `json:"type,omitempty"`
 
 	// Value The value compared against, as a string.
 	Value *string `json:"value,omitempty"`
 }
 
-// ConsentMode What the data is for: `VIEW`, viewing; `STORE`, storing; `QUERY`,
-// searches and decisions; `STREAM`, streaming.
+// ConsentMode The consent modes the vendor documents: `VIEW`, viewing; `STORE`,
+// storing; `QUERY`, searches and decisions; `STREAM`, streaming. The
+// `consent_mode` field is open: it accepts these and any other string.
 type ConsentMode string
 
 // ConsentStatus The status of an Account Aggregator consent request.
@@ -700,8 +769,7 @@ type ConsentStatus struct {
 	// ConsentExpiry When the consent ends.
 	ConsentExpiry *wire.Timestamp `json:"consent_expiry,omitempty"`
 
-	// ConsentMode What the data is for: `VIEW`, viewing; `STORE`, storing; `QUERY`,
-	// searches and decisions; `STREAM`, streaming.
+	// ConsentMode What the data is for, one of ConsentMode or another string.
 	ConsentMode *ConsentMode `json:"consent_mode,omitempty"`
 
 	// ConsentRedirectURL Where to send the user to review the consent.
@@ -716,7 +784,9 @@ type ConsentStatus struct {
 
 	// ConsentStart When the consent becomes valid.
 	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
-	ConsentType  []ConsentType   `json:"consent_type"`
+
+	// ConsentType The parts of each account covered; each one of ConsentType or another string.
+	ConsentType []ConsentType `json:"consent_type"`
 
 	// ConsentVerificationID Your id of the consent request.
 	ConsentVerificationID *string              `json:"consent_verification_id,omitempty"`
@@ -729,31 +799,35 @@ type ConsentStatus struct {
 	FIFrom *wire.Timestamp `json:"fi_from,omitempty"`
 
 	// FITo End of the period of financial information asked for.
-	FITo    *wire.Timestamp `json:"fi_to,omitempty"`
+	FITo *wire.Timestamp `json:"fi_to,omitempty"`
+
+	// FITypes The kinds of financial information covered; each one of FIType or another string.
 	FITypes []FIType        `json:"fi_types"`
 	Filter  []ConsentFilter `json:"filter"`
 
 	// RedirectURL Where the user is sent after reviewing the consent.
 	RedirectURL *string `json:"redirect_url,omitempty"`
 
-	// Status Where a consent stands: `PENDING` and `PROCESSING` are transient;
-	// `SUCCESS` (approved, data can be fetched), `PAUSED`, `EXPIRED`,
-	// `REVOKED` and `REJECTED` are where polling stops.
+	// Status Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+	// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
+	// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
 	Status *ConsentStatusValue `json:"status,omitempty"`
 }
 
-// ConsentStatusValue Where a consent stands: `PENDING` and `PROCESSING` are transient;
-// `SUCCESS` (approved, data can be fetched), `PAUSED`, `EXPIRED`,
-// `REVOKED` and `REJECTED` are where polling stops.
+// ConsentStatusValue Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
+// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
 type ConsentStatusValue string
 
-// ConsentType Which parts of an account the consent covers. The reference lists
-// `TRANSACTIONS`; servers send `TRANSACTION`. Both are accepted.
+// ConsentType The parts of an account a consent can cover, as the vendor documents
+// them. The reference lists `TRANSACTIONS`; its example sends
+// `TRANSACTION`. Both are listed. The `consent_type` items are open:
+// they accept these and any other string.
 type ConsentType string
 
 // CustomerIdentifier One identifier of the customer the consent is for.
 type CustomerIdentifier struct {
-	// Type Kind of identifier, such as `MOBILE`.
+	// Type Kind of identifier; the vendor documents `MOBILE`. An open set.
 	Type *string `json:"type,omitempty"`
 
 	// Value The identifier. Personal data.
@@ -779,11 +853,11 @@ type DOBMetadata struct {
 	DOB *string `json:"dob,omitempty"`
 }
 
-// DOBScope defines model for DOBScope.
+// DOBScope The records of the `DOB` scope.
 type DOBScope struct {
 	Records []DOBRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `DOB` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -800,7 +874,7 @@ type DataAvailability struct {
 	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
 
 	// User The identifiers sent, echoed back.
-	User []UserIdentifier `json:"user"`
+	User []EchoedUserIdentifier `json:"user"`
 
 	// VerificationID Your id of this request, echoed back.
 	VerificationID *string `json:"verification_id,omitempty"`
@@ -827,7 +901,7 @@ type DepositAccount struct {
 	Summary      *AccountSummary      `json:"summary,omitempty"`
 	Transactions *AccountTransactions `json:"transactions,omitempty"`
 
-	// Type Kind of financial information. Only deposits are documented.
+	// Type Kind of account, one of FIType or another string.
 	Type *FIType `json:"type,omitempty"`
 }
 
@@ -846,11 +920,13 @@ type DigiLockerStatus struct {
 	// Example: 123456
 	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
 
-	// Status Where a DigiLocker verification stands:
+	// Status Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
 	// `AUTHENTICATED`, the user logged in and consented (terminal);
 	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
 	// `CONSENT_DENIED`, the user refused (terminal).
+	// The vendor's OpenAPI document lists the first three; its reference
+	// page adds `CONSENT_DENIED`. Both are accepted.
 	Status *DigiLockerStatusValue `json:"status,omitempty"`
 
 	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
@@ -861,11 +937,13 @@ type DigiLockerStatus struct {
 	VerificationID *string `json:"verification_id,omitempty"`
 }
 
-// DigiLockerStatusValue Where a DigiLocker verification stands:
+// DigiLockerStatusValue Where a DigiLocker verification stands, a closed set:
 // `PENDING`, the user has not yet consented;
 // `AUTHENTICATED`, the user logged in and consented (terminal);
 // `EXPIRED`, the link's ten minutes passed with no action (terminal);
 // `CONSENT_DENIED`, the user refused (terminal).
+// The vendor's OpenAPI document lists the first three; its reference
+// page adds `CONSENT_DENIED`. Both are accepted.
 type DigiLockerStatusValue string
 
 // DigiLockerUserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
@@ -876,7 +954,7 @@ type DigiLockerUserDetails struct {
 	// Example: 02-02-1995
 	DOB *string `json:"dob,omitempty"`
 
-	// Eaadhaar Whether an e-Aadhaar is available, `Y` or `N`.
+	// Eaadhaar Whether an e-Aadhaar is available; the vendor shows `Y` and `N`. An open set.
 	Eaadhaar *DigiLockerUserDetailsEaadhaar `json:"eaadhaar,omitempty"`
 
 	// Gender Gender, a single letter such as `M` or `F`.
@@ -889,8 +967,22 @@ type DigiLockerUserDetails struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// DigiLockerUserDetailsEaadhaar Whether an e-Aadhaar is available, `Y` or `N`.
+// DigiLockerUserDetailsEaadhaar The e-Aadhaar availability values the vendor shows. The `eaadhaar`
+// field is open: it accepts these and any other string.
 type DigiLockerUserDetailsEaadhaar string
+
+// EchoedUserIdentifier One identifier of the request, as the response echoes it back. The
+// vendor's response schema requires neither field and constrains
+// neither: the request's pattern and closed list do not apply here.
+type EchoedUserIdentifier struct {
+	// IdentifierType The kind of identifier; `MOBILE` is the only one documented. An open set.
+	IdentifierType IdentifierType `json:"identifier_type,omitempty"`
+
+	// IdentifierValue The identifier as sent.
+	//
+	// Example: 9988123456
+	IdentifierValue string `json:"identifier_value,omitempty"`
+}
 
 // EmailRecord defines model for EmailRecord.
 type EmailRecord struct {
@@ -909,33 +1001,50 @@ type EmailMetadata struct {
 	Email *string `json:"email,omitempty"`
 }
 
-// EmailScope defines model for EmailScope.
+// EmailScope The records of the `EMAIL` scope.
 type EmailScope struct {
 	Records []EmailRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `EMAIL` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
-// Error The body of every error answer. Each field is optional so that an
-// error body always decodes, whatever the server leaves out.
+// Error The body of every error answer (the vendor's `ErrorResponseSchema`).
+// Each field is optional so that an error body always decodes, whatever
+// the server leaves out. `type` and `code` are open sets: the values
+// below are those the vendor's examples use, and others may come.
 type Error struct {
-	// Code Machine-readable reason, such as `x-client-id_missing`,
+	// Code Machine-readable reason. The vendor's examples use
+	// `x-client-id_missing`, `x-client-secret_missing`,
+	// `x-client-secret_value_invalid`, `invalid_request`,
+	// `identifier_type_value_invalid`, `identifier_value_value_invalid`,
+	// `access_token_missing`, `access_token_value_invalid`,
 	// `authentication_failed`, `ip_validation_failed`,
-	// `verification_id_already_exists`, `insufficient_balance` or
-	// `too_many_requests_per_ip`.
+	// `verification_id_already_exists`, `verification_id_value_invalid`,
+	// `reference_id_value_invalid`, `consent_ref_id_value_invalid`,
+	// `fi_ref_id_value_invalid`, `insufficient_balance`,
+	// `too_many_requests_per_operation`, `too_many_requests_per_ip` and
+	// `verification_failed`.
 	//
 	//
 	// Example: authentication_failed
 	Code *string `json:"code,omitempty"`
+
+	// Details Further details of the error, such as `ref_id`. The vendor types it
+	// as a free-form object and documents none of its fields.
+	//
+	//
+	// Example: {"ref_id":102}
+	Details map[string]interface{} `json:"error,omitempty"`
 
 	// Message Human-readable explanation.
 	//
 	// Example: Invalid clientId and clientSecret combination
 	Message *string `json:"message,omitempty"`
 
-	// Type Error class, such as `validation_error`, `authentication_error`,
-	// `not_found_error`, `rate_limit_error` or `internal_error`.
+	// Type Error class. The vendor's examples use `validation_error`,
+	// `authentication_error`, `not_found_error`, `rate_limit_error` and
+	// `internal_error`.
 	//
 	//
 	// Example: validation_error
@@ -955,8 +1064,9 @@ type FIAccount struct {
 	// Example: XXXXXX4363
 	MaskedAccNumber *string `json:"masked_acc_number,omitempty"`
 
-	// Status Where one account's data stands: `READY` and `PENDING` are transient;
-	// `DELIVERED` (data present), `DENIED` and `TIMEOUT` are final.
+	// Status Where one account's data stands, a closed set: `READY` and `PENDING`
+	// are transient; `DELIVERED` (data present), `DENIED` and `TIMEOUT`
+	// are final.
 	Status *FIAccountStatus `json:"status,omitempty"`
 }
 
@@ -966,8 +1076,9 @@ type FIAccountData struct {
 	Account *DepositAccount `json:"account,omitempty"`
 }
 
-// FIAccountStatus Where one account's data stands: `READY` and `PENDING` are transient;
-// `DELIVERED` (data present), `DENIED` and `TIMEOUT` are final.
+// FIAccountStatus Where one account's data stands, a closed set: `READY` and `PENDING`
+// are transient; `DELIVERED` (data present), `DENIED` and `TIMEOUT`
+// are final.
 type FIAccountStatus string
 
 // FIPData The accounts held at one financial information provider.
@@ -978,15 +1089,17 @@ type FIPData struct {
 	FIPID *string `json:"fip_id,omitempty"`
 }
 
-// FIStatusValue Where a financial information request stands: `PENDING` and `ACTIVE`
-// are transient; `SUCCESS`, `FAILED` and `EXPIRED` are where polling stops.
+// FIStatusValue Where a financial information request stands, a closed set: `PENDING`
+// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
+// where polling stops.
 type FIStatusValue string
 
-// FIType Kind of financial information. Only deposits are documented.
+// FIType The kinds of financial information the vendor documents: only
+// deposits. Fields of this kind are open: they accept any string.
 type FIType string
 
-// FilterOperator How a filter compares. The vendor documents `LESS_THAN`; the others
-// follow its naming and are an interpretation.
+// FilterOperator The filter operators the vendor documents. The `operator` field is
+// open: it accepts these and any other string.
 type FilterOperator string
 
 // FinancialInformation Financial information fetched under a consent, grouped by provider (FIP).
@@ -1011,8 +1124,9 @@ type FinancialInformation struct {
 	// FIVerificationID Your id of the financial information request.
 	FIVerificationID *string `json:"fi_verification_id,omitempty"`
 
-	// Status Where a financial information request stands: `PENDING` and `ACTIVE`
-	// are transient; `SUCCESS`, `FAILED` and `EXPIRED` are where polling stops.
+	// Status Where a financial information request stands, a closed set: `PENDING`
+	// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
+	// where polling stops.
 	Status *FIStatusValue `json:"status,omitempty"`
 }
 
@@ -1029,23 +1143,25 @@ type GenderRecord struct {
 
 // GenderMetadata Gender.
 type GenderMetadata struct {
-	// Gender Gender, such as `MALE` or `FEMALE`.
+	// Gender Gender; the vendor's example shows `MALE`.
 	Gender *string `json:"gender,omitempty"`
 }
 
-// GenderScope defines model for GenderScope.
+// GenderScope The records of the `GENDER` scope.
 type GenderScope struct {
 	Records []GenderRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `GENDER` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
-// IdentifierType The kind of user identifier. Only mobile numbers are documented.
+// IdentifierType The kind of user identifier. Only mobile numbers are documented. In a
+// request it is a closed set (cfverify sends only what is documented);
+// echoed back in a response it is open.
 type IdentifierType string
 
-// IncomeRange Annual income band. The vendor documents `BELOW_ONE_LAKH`; the other
-// bands follow its naming and are an interpretation.
+// IncomeRange The annual income bands the vendor documents. The `income` field is
+// open: it accepts these and any other string.
 type IncomeRange string
 
 // IncomeRecord defines model for IncomeRecord.
@@ -1061,16 +1177,15 @@ type IncomeRecord struct {
 
 // IncomeMetadata Income band.
 type IncomeMetadata struct {
-	// Income Annual income band. The vendor documents `BELOW_ONE_LAKH`; the other
-	// bands follow its naming and are an interpretation.
+	// Income Annual income band, one of IncomeRange or another string.
 	Income *IncomeRange `json:"income,omitempty"`
 }
 
-// IncomeScope defines model for IncomeScope.
+// IncomeScope The records of the `INCOME` scope.
 type IncomeScope struct {
 	Records []IncomeRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `INCOME` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -1091,11 +1206,11 @@ type MobileMetadata struct {
 	Mobile *string `json:"mobile,omitempty"`
 }
 
-// MobileScope defines model for MobileScope.
+// MobileScope The records of the `MOBILE` scope.
 type MobileScope struct {
 	Records []MobileRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `MOBILE` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -1116,11 +1231,11 @@ type NameMetadata struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// NameScope defines model for NameScope.
+// NameScope The records of the `NAME` scope.
 type NameScope struct {
 	Records []NameRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `NAME` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -1141,17 +1256,19 @@ type OccupationMetadata struct {
 	Occupation *string `json:"occupation,omitempty"`
 }
 
-// OccupationScope defines model for OccupationScope.
+// OccupationScope The records of the `OCCUPATION` scope.
 type OccupationScope struct {
 	Records []OccupationRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `OCCUPATION` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
 // PANMetadata PAN details. Personal data: mask before logging.
 type PANMetadata struct {
-	// AadhaarSeedingStatus Whether the PAN is linked to an Aadhaar, `Y` or `N`.
+	// AadhaarSeedingStatus Whether the PAN is linked to an Aadhaar. The reference lists `Y`
+	// (linked), `R` (not linked) and `NA` (not applicable, a business
+	// PAN); an open set.
 	AadhaarSeedingStatus *string `json:"aadhaar_seeding_status,omitempty"`
 
 	// AadhaarSeedingStatusDesc The seeding status in words.
@@ -1173,7 +1290,7 @@ type PANMetadata struct {
 	// RegisteredName Name registered with the income tax department.
 	RegisteredName *string `json:"registered_name,omitempty"`
 
-	// Type Holder type, such as `Individual`.
+	// Type Kind of PAN. The reference lists `Individual` and `Company`; an open set.
 	Type *string `json:"type,omitempty"`
 }
 
@@ -1188,11 +1305,11 @@ type PANRecord struct {
 	Metadata *PANMetadata `json:"metadata,omitempty"`
 }
 
-// PANScope defines model for PANScope.
+// PANScope The records of the `PAN` scope.
 type PANScope struct {
 	Records []PANRecord `json:"records"`
 
-	// Scope A kind of user data that Secure ID can share.
+	// Scope Always `PAN` in this branch, so that the branches of ScopeData exclude each other without the discriminator.
 	Scope Scope `json:"scope"`
 }
 
@@ -1201,7 +1318,7 @@ type PendingAmount struct {
 	// Amount Amount, a decimal string.
 	Amount *string `json:"amount,omitempty"`
 
-	// TransactionType Direction of money.
+	// TransactionType Direction of the pending money, one of TransactionType or another string.
 	TransactionType *TransactionType `json:"transaction_type,omitempty"`
 }
 
@@ -1211,10 +1328,24 @@ type PendingAmount struct {
 // Example: 123456
 type ReferenceID = wire.IntOrString
 
-// Scope A kind of user data that Secure ID can share.
+// Scope A kind of user data that Secure ID can share. A closed set: a client
+// branches on it to read each scope's record shape. The reference's
+// list names nine scopes; its examples add `INCOME` and `BANK_ACCOUNT`.
+// Both are accepted.
 type Scope string
 
 // ScopeData The records of one scope; `scope` says which record shape follows.
+// Each branch pins `scope` to its one value, so exactly one branch
+// matches with or without the discriminator (JSON Schema validators
+// such as AJV ignore it; the mapping serves the tools that use it).
+//
+// An unknown scope is an unknown value of a closed set: no branch
+// matches, so a JSON Schema validator rejects the entry, because no
+// validator can check records whose shape nobody documents. cfverify's
+// Go client keeps such an entry (its raw JSON stays reachable, its
+// `scope` readable) and never fails the response for it; its validator
+// reports it as drift (`unknown-enum-value`), a violation only in
+// strict mode.
 type ScopeData struct {
 	union json.RawMessage
 }
@@ -1262,7 +1393,7 @@ type Transaction struct {
 	// CurrentBalance Balance after the transaction, a decimal string.
 	CurrentBalance *string `json:"current_balance,omitempty"`
 
-	// Mode Channel, such as `UPI`, `NEFT`, `IMPS`, `ATM`, `CARD`, `CASH`, `FT` or `OTHERS`.
+	// Mode Channel; the vendor's example shows `UPI`. An open set.
 	Mode *string `json:"mode,omitempty"`
 
 	// Narration The bank's description.
@@ -1277,14 +1408,17 @@ type Transaction struct {
 	// TxnID The bank's transaction id.
 	TxnID *string `json:"txn_id,omitempty"`
 
-	// Type Direction of money.
+	// Type Direction of money, one of TransactionType or another string.
 	Type *TransactionType `json:"type,omitempty"`
 
-	// ValueDate The value date.
+	// ValueDate The value date, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	ValueDate *wire.Date `json:"value_date,omitempty"`
 }
 
-// TransactionType Direction of money.
+// TransactionType The directions of money the vendor shows: only `DEBIT` appears in its
+// sources. Fields of this kind are open: they accept any string
+// (cfverify's Go client also knows `CREDIT`, which no vendor source
+// shows).
 type TransactionType string
 
 // UserDetails The user's data, per scope, shared through an OAuth access token.
@@ -1305,7 +1439,9 @@ type UserDetails struct {
 
 // UserIdentifier One identifier of the user whose data is asked about.
 type UserIdentifier struct {
-	// IdentifierType The kind of user identifier. Only mobile numbers are documented.
+	// IdentifierType The kind of user identifier. Only mobile numbers are documented. In a
+	// request it is a closed set (cfverify sends only what is documented);
+	// echoed back in a response it is open.
 	IdentifierType IdentifierType `json:"identifier_type"`
 
 	// IdentifierValue The identifier; for `MOBILE`, the 10-digit mobile number.
@@ -1319,6 +1455,182 @@ type UserIdentifier struct {
 //
 // Example: verif_2024-001
 type VerificationID = string
+
+// WebhookConsentData The consent's id and status.
+type WebhookConsentData struct {
+	// ConsentVerificationID Your id of the consent request.
+	ConsentVerificationID string `json:"consent_verification_id"`
+
+	// Status Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+	// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
+	// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
+	Status ConsentStatusValue `json:"status"`
+}
+
+// WebhookConsentEvent An Account Aggregator consent changed. Each event type comes with the
+// consent status of the same name: `_SUCCESS` with `SUCCESS`, `_PAUSED`
+// with `PAUSED`, and so on.
+type WebhookConsentEvent struct {
+	// Data The consent's id and status.
+	Data WebhookConsentData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime             `json:"event_time"`
+	EventType WebhookConsentEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookConsentEventEventType defines model for WebhookConsentEvent.EventType.
+type WebhookConsentEventEventType string
+
+// WebhookDigiLockerData The DigiLocker status answer, with its id and status always present.
+type WebhookDigiLockerData struct {
+	// DocumentConsent The documents the user agreed to share; null or empty until they do.
+	DocumentConsent []string `json:"document_consent"`
+
+	// DocumentRequested The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
+	DocumentRequested []string `json:"document_requested"`
+
+	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+	// string in others; servers send integers. Both are accepted.
+	//
+	//
+	// Example: 123456
+	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+
+	// Status Where a DigiLocker verification stands, a closed set:
+	// `PENDING`, the user has not yet consented;
+	// `AUTHENTICATED`, the user logged in and consented (terminal);
+	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
+	// `CONSENT_DENIED`, the user refused (terminal).
+	// The vendor's OpenAPI document lists the first three; its reference
+	// page adds `CONSENT_DENIED`. Both are accepted.
+	Status DigiLockerStatusValue `json:"status"`
+
+	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+	// the user has authenticated.
+	UserDetails *DigiLockerUserDetails `json:"user_details,omitempty"`
+
+	// VerificationID Your id of the verification.
+	VerificationID string `json:"verification_id"`
+}
+
+// WebhookDigiLockerEvent A DigiLocker verification changed. `data` is the status answer of
+// `GET /digilocker` as it stood. `_SUCCESS` comes with `AUTHENTICATED`,
+// `_LINK_EXPIRED` with `EXPIRED`, `_CONSENT_DENIED` with
+// `CONSENT_DENIED`; `_CONSENT_EXPIRED` (the documents' consent ended, an
+// hour after it was given) and `_FAILURE` (a system error) have no
+// status of their own.
+type WebhookDigiLockerEvent struct {
+	// Data The DigiLocker status answer, with its id and status always present.
+	Data WebhookDigiLockerData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime                `json:"event_time"`
+	EventType WebhookDigiLockerEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookDigiLockerEventEventType defines model for WebhookDigiLockerEvent.EventType.
+type WebhookDigiLockerEventEventType string
+
+// WebhookEvent A webhook event of any of the three resources, told apart by
+// `event_type` (each branch lists its own event types, so the branches
+// exclude each other even for validators that ignore `discriminator`).
+type WebhookEvent struct {
+	union json.RawMessage
+}
+
+// WebhookEventTime When the event happened, in UTC. The vendor's samples use two forms,
+// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+//
+// Example: 2024-02-15T16:53:15Z
+type WebhookEventTime = string
+
+// WebhookFIData The request's id and status. The vendor's samples also carry
+// per-account statuses (`fi_status_response`), not modelled yet.
+type WebhookFIData struct {
+	// FIVerificationID Your id of the financial-information request.
+	FIVerificationID string `json:"fi_verification_id"`
+
+	// Status Where a financial information request stands, a closed set: `PENDING`
+	// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
+	// where polling stops.
+	Status FIStatusValue `json:"status"`
+}
+
+// WebhookFIEvent An Account Aggregator financial-information request changed. Each
+// event type comes with the status of the same name: `_SUCCESS` with
+// `SUCCESS`, `_ACTIVE` with `ACTIVE`, and so on.
+type WebhookFIEvent struct {
+	// Data The request's id and status. The vendor's samples also carry
+	// per-account statuses (`fi_status_response`), not modelled yet.
+	Data WebhookFIData `json:"data"`
+
+	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
+	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
+	//
+	//
+	// Example: 2024-02-15T16:53:15Z
+	EventTime WebhookEventTime        `json:"event_time"`
+	EventType WebhookFIEventEventType `json:"event_type"`
+
+	// Signature A signature some of the vendor's samples carry in the body. It is not
+	// what a receiver checks: the `x-webhook-signature` header is.
+	Signature *WebhookSignatureField `json:"signature,omitempty"`
+
+	// Version The payload's format version. The vendor's samples use `v1` and
+	// `1.0`; both are accepted.
+	//
+	//
+	// Example: v1
+	Version *WebhookVersion `json:"version,omitempty"`
+}
+
+// WebhookFIEventEventType defines model for WebhookFIEvent.EventType.
+type WebhookFIEventEventType string
+
+// WebhookSignatureField A signature some of the vendor's samples carry in the body. It is not
+// what a receiver checks: the `x-webhook-signature` header is.
+type WebhookSignatureField = string
+
+// WebhookVersion The payload's format version. The vendor's samples use `v1` and
+// `1.0`; both are accepted.
+//
+// Example: v1
+type WebhookVersion = string
 
 // APIVersion Example: 2024-12-01
 type APIVersion = string
@@ -1849,6 +2161,141 @@ func (t ScopeData) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ScopeData) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWebhookDigiLockerEvent returns the union data inside the WebhookEvent as a WebhookDigiLockerEvent
+func (t WebhookEvent) AsWebhookDigiLockerEvent() (WebhookDigiLockerEvent, error) {
+	var body WebhookDigiLockerEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookDigiLockerEvent overwrites any union data inside the WebhookEvent as the provided WebhookDigiLockerEvent
+func (t *WebhookEvent) FromWebhookDigiLockerEvent(v WebhookDigiLockerEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookDigiLockerEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookDigiLockerEvent
+func (t *WebhookEvent) MergeWebhookDigiLockerEvent(v WebhookDigiLockerEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWebhookConsentEvent returns the union data inside the WebhookEvent as a WebhookConsentEvent
+func (t WebhookEvent) AsWebhookConsentEvent() (WebhookConsentEvent, error) {
+	var body WebhookConsentEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookConsentEvent overwrites any union data inside the WebhookEvent as the provided WebhookConsentEvent
+func (t *WebhookEvent) FromWebhookConsentEvent(v WebhookConsentEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookConsentEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookConsentEvent
+func (t *WebhookEvent) MergeWebhookConsentEvent(v WebhookConsentEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWebhookFIEvent returns the union data inside the WebhookEvent as a WebhookFIEvent
+func (t WebhookEvent) AsWebhookFIEvent() (WebhookFIEvent, error) {
+	var body WebhookFIEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWebhookFIEvent overwrites any union data inside the WebhookEvent as the provided WebhookFIEvent
+func (t *WebhookEvent) FromWebhookFIEvent(v WebhookFIEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWebhookFIEvent performs a merge with any union data inside the WebhookEvent, using the provided WebhookFIEvent
+func (t *WebhookEvent) MergeWebhookFIEvent(v WebhookFIEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WebhookEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"event_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t WebhookEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "AA_CONSENT_VERIFICATION_EXPIRED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_PAUSED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_REJECTED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_REVOKED":
+		return t.AsWebhookConsentEvent()
+	case "AA_CONSENT_VERIFICATION_SUCCESS":
+		return t.AsWebhookConsentEvent()
+	case "AA_FI_VERIFICATION_ACTIVE":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_EXPIRED":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_FAILED":
+		return t.AsWebhookFIEvent()
+	case "AA_FI_VERIFICATION_SUCCESS":
+		return t.AsWebhookFIEvent()
+	case "DIGILOCKER_VERIFICATION_CONSENT_DENIED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_FAILURE":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_LINK_EXPIRED":
+		return t.AsWebhookDigiLockerEvent()
+	case "DIGILOCKER_VERIFICATION_SUCCESS":
+		return t.AsWebhookDigiLockerEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t WebhookEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WebhookEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2569,16 +3016,14 @@ type GetConsentStatusResponse struct {
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
-	// JSON502 the response for an HTTP 502 `application/json` response
-	JSON502 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetConsentStatusResponse429Headers
 }
@@ -2603,11 +3048,6 @@ func (r GetConsentStatusResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetConsentStatusResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetConsentStatusResponse) GetJSON422() *Error {
 	return r.JSON422
@@ -2623,9 +3063,9 @@ func (r GetConsentStatusResponse) GetJSON500() *Error {
 	return r.JSON500
 }
 
-// GetJSON502 returns the response for an HTTP 502 `application/json` response
-func (r GetConsentStatusResponse) GetJSON502() *Error {
-	return r.JSON502
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetConsentStatusResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2673,16 +3113,14 @@ type GetFinancialInformationResponse struct {
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
-	// JSON502 the response for an HTTP 502 `application/json` response
-	JSON502 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetFinancialInformationResponse429Headers
 }
@@ -2707,11 +3145,6 @@ func (r GetFinancialInformationResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetFinancialInformationResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r GetFinancialInformationResponse) GetJSON422() *Error {
 	return r.JSON422
@@ -2727,9 +3160,9 @@ func (r GetFinancialInformationResponse) GetJSON500() *Error {
 	return r.JSON500
 }
 
-// GetJSON502 returns the response for an HTTP 502 `application/json` response
-func (r GetFinancialInformationResponse) GetJSON502() *Error {
-	return r.JSON502
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetFinancialInformationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2785,8 +3218,8 @@ type GetDigiLockerStatusResponse struct {
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
-	// JSON502 the response for an HTTP 502 `application/json` response
-	JSON502 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetDigiLockerStatusResponse429Headers
 }
@@ -2831,9 +3264,9 @@ func (r GetDigiLockerStatusResponse) GetJSON500() *Error {
 	return r.JSON500
 }
 
-// GetJSON502 returns the response for an HTTP 502 `application/json` response
-func (r GetDigiLockerStatusResponse) GetJSON502() *Error {
-	return r.JSON502
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDigiLockerStatusResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2877,18 +3310,14 @@ type GetUserDetailsResponse struct {
 	JSON200 *UserDetails
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Error
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
-	// JSON502 the response for an HTTP 502 `application/json` response
-	JSON502 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetUserDetailsResponse429Headers
 }
@@ -2901,16 +3330,6 @@ func (r GetUserDetailsResponse) GetJSON200() *UserDetails {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetUserDetailsResponse) GetJSON400() *Error {
 	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetUserDetailsResponse) GetJSON401() *Error {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetUserDetailsResponse) GetJSON403() *Error {
-	return r.JSON403
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -2928,9 +3347,9 @@ func (r GetUserDetailsResponse) GetJSON500() *Error {
 	return r.JSON500
 }
 
-// GetJSON502 returns the response for an HTTP 502 `application/json` response
-func (r GetUserDetailsResponse) GetJSON502() *Error {
-	return r.JSON502
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetUserDetailsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2988,6 +3407,8 @@ type GetDataAvailabilityResponse struct {
 	JSON500 *Error
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetDataAvailabilityResponse429Headers
 }
@@ -3035,6 +3456,11 @@ func (r GetDataAvailabilityResponse) GetJSON500() *Error {
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
 func (r GetDataAvailabilityResponse) GetJSON502() *Error {
 	return r.JSON502
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDataAvailabilityResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3198,13 +3624,6 @@ func ParseGetConsentStatusResponse(rsp *http.Response) (*GetConsentStatusRespons
 		}
 		response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3226,12 +3645,12 @@ func ParseGetConsentStatusResponse(rsp *http.Response) (*GetConsentStatusRespons
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON502 = &dest
+		response.JSONDefault = &dest
 
 	}
 
@@ -3293,13 +3712,6 @@ func ParseGetFinancialInformationResponse(rsp *http.Response) (*GetFinancialInfo
 		}
 		response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3321,12 +3733,12 @@ func ParseGetFinancialInformationResponse(rsp *http.Response) (*GetFinancialInfo
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON502 = &dest
+		response.JSONDefault = &dest
 
 	}
 
@@ -3416,12 +3828,12 @@ func ParseGetDigiLockerStatusResponse(rsp *http.Response) (*GetDigiLockerStatusR
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON502 = &dest
+		response.JSONDefault = &dest
 
 	}
 
@@ -3469,20 +3881,6 @@ func ParseGetUserDetailsResponse(rsp *http.Response) (*GetUserDetailsResponse, e
 		}
 		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3504,12 +3902,12 @@ func ParseGetUserDetailsResponse(rsp *http.Response) (*GetUserDetailsResponse, e
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON502 = &dest
+		response.JSONDefault = &dest
 
 	}
 
@@ -3605,6 +4003,13 @@ func ParseGetDataAvailabilityResponse(rsp *http.Response) (*GetDataAvailabilityR
 			return nil, err
 		}
 		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 

@@ -71,6 +71,13 @@ func TestValidate_singleBody(t *testing.T) {
 	r = single(driftDigiLockerBody, "--strict")
 	assert.Equal(t, 6, r.code, "--strict counts drift")
 
+	undocumented := writeFile(t, "418.json", `{"type":"validation_error","code":"teapot","message":"I am a teapot"}`)
+	r = c.run("validate", "--method", "GET", "--path", "/digilocker", "--status", "418", undocumented)
+	assert.Equal(t, 0, r.code, "a status the operation does not list, with a well-formed error body, is drift: %s", r.stdout)
+	assert.Contains(t, r.stdout, "undocumented-status")
+	r = c.run("validate", "--strict", "--method", "GET", "--path", "/digilocker", "--status", "418", undocumented)
+	assert.Equal(t, 6, r.code, "and --strict counts it")
+
 	r = c.run("validate", "--method", "GET", "--path", "/digilocker", "--status", "503", writeFile(t, "b", "<html>busy</html>"))
 	assert.Equal(t, 6, r.code, "an undocumented status or content type breaks the spec")
 

@@ -49,6 +49,7 @@ type demo struct {
 	stepsDone, stepsSkipped, stepsFailed int
 	usingMock                            bool
 	mockSrv                              *mock.Server
+	hooks                                *demoWebhooks // the mock's webhooks arrive here (demo_webhooks.go)
 }
 
 func (d *demo) run(ctx context.Context) error {
@@ -69,11 +70,17 @@ func (d *demo) run(ctx context.Context) error {
 			d.daID = "cfverify-demo-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		}
 	} else {
-		srv, err := mock.New(mock.WithPolls(2), mock.WithLogger(e.logger()))
+		hooks, err := startDemoWebhooks()
+		if err != nil {
+			return err
+		}
+		defer hooks.close()
+		srv, err := mock.New(append(hooks.mockOptions(), mock.WithPolls(2), mock.WithLogger(e.logger()))...)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
+		d.hooks = hooks
 		d.usingMock, d.mockSrv = true, srv
 		setup.extra = []client.Option{
 			client.WithBaseURL(srv.URL()),
@@ -241,6 +248,7 @@ func (d *demo) digiLocker(ctx context.Context, c *client.Client) error {
 		d.printf("; documents shared: %s", strings.Join(res.DocumentConsent, ", "))
 	}
 	d.printf(" (reference_id %s)\n", refText(res.ReferenceID))
+	d.showWebhooks(d.dlID)
 	d.stepsDone++
 	return nil
 }
@@ -275,6 +283,7 @@ func (d *demo) consent(ctx context.Context, c *client.Client) error {
 		}
 	}
 	d.printf("\n")
+	d.showWebhooks(d.consentID)
 	d.stepsDone++
 	return nil
 }
@@ -337,6 +346,7 @@ func (d *demo) financialInformation(ctx context.Context, c *client.Client) error
 	d.printf("      credits %5d  INR %s\n", nCredits, credits.StringFixed(2))
 	d.printf("      debits  %5d  INR %s\n", nDebits, debits.StringFixed(2))
 	d.printf("      net            INR %s\n", credits.Sub(debits).StringFixed(2))
+	d.showWebhooks(d.fiID)
 	d.stepsDone++
 	return nil
 }
@@ -366,6 +376,7 @@ func (d *demo) summary() {
 	if d.usingMock {
 		st := d.mockSrv.Stats()
 		d.printf("The mock answered %d requests and checked each answer against the spec before sending it.\n", st.Requests)
+		d.webhookSummary()
 		d.printf("Next: `cfverify --help`, `cfverify mock` for a local sandbox, `make test`.\n")
 	}
 }

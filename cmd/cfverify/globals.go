@@ -320,11 +320,11 @@ func exitCode(err error) int {
 		input   *client.InputError
 		decode  *client.DecodeError
 		network *client.NetworkError
+		coded   interface{ ExitCode() int } // an error that knows its code (webhookcmd.go)
 	)
-	var coded interface{ exitCode() int }
 	switch {
 	case errors.As(err, &coded):
-		return coded.exitCode()
+		return coded.ExitCode()
 	case errors.As(err, &usage), errors.As(err, &input),
 		errors.Is(err, client.ErrMissingCredentials), errors.Is(err, client.ErrConfig):
 		return exitUsage

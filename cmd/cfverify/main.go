@@ -77,6 +77,7 @@ func init() {
 	commands = []*command{
 		dataAvailabilityCmd, userDetailsCmd, digiLockerCmd, consentCmd, fiCmd,
 		specCmd, mockCmd, proxyCmd, validateCmd, demoCmd, versionCmd,
+		webhookVerifyCmd, webhookListenCmd, webhookSendCmd, // webhookcmd.go
 	}
 }
 
@@ -136,6 +137,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	cmd := findCommand(rest[0])
+	if len(rest) > 1 && findCommand(rest[0]+" "+rest[1]) != nil { // two-word commands: "webhook verify"
+		cmd, rest = findCommand(rest[0]+" "+rest[1]), rest[1:]
+	}
 	if cmd == nil {
 		return report(stderr, usagef("", "unknown command %q", rest[0]))
 	}

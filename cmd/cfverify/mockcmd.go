@@ -25,7 +25,7 @@ func (f *faultsFlag) Set(s string) error {
 
 var mockCmd = &command{
 	name:    "mock",
-	args:    "[--addr 127.0.0.1:8080] [--fixture FILE] [--fault SPEC]... [--seed N] [--polls N]",
+	args:    "[--addr 127.0.0.1:8080] [--fixture FILE] [--fault SPEC]... [--seed N] [--polls N] [--webhook-url URL]",
 	summary: "serve a local mock of the API (state, scenarios by id prefix, faults) until interrupted",
 	example: "  cfverify mock --addr 127.0.0.1:8080 --fault kind=status,status=503,op=fi,rate=0.2 --seed 7\n" +
 		"  curl -H 'x-client-id: cf_test_client' -H 'x-client-secret: cf_test_secret' -H 'x-api-version: 2024-12-01' \\\n" +
@@ -42,6 +42,8 @@ var mockCmd = &command{
 		noCheck := fs.Bool("no-self-check", false, "send responses without checking them against the spec first")
 		clientID := fs.String("client-id", mock.DefaultClientID, "the client id requests must carry")
 		secret := fs.String("client-secret", mock.DefaultClientSecret, "the client secret requests must carry")
+		webhookURL := fs.String("webhook-url", "", "POST signed webhook events to this `URL` as statuses change (GET /_mock/webhooks lists them)")
+		webhookDups := fs.Int("webhook-duplicates", 0, "a fault: send every webhook event this many extra times")
 		return func(ctx context.Context) error {
 			opts := []mock.Option{
 				mock.WithAddr(*addr), mock.WithSeed(*seed), mock.WithPolls(*polls), mock.WithStageDuration(*stage),
@@ -50,6 +52,9 @@ var mockCmd = &command{
 			}
 			if *fixture != "" {
 				opts = append(opts, mock.WithFixtureFile(*fixture))
+			}
+			if *webhookURL != "" {
+				opts = append(opts, mock.WithWebhookURL(*webhookURL), mock.WithWebhookDuplicates(*webhookDups))
 			}
 			if host, _, err := net.SplitHostPort(*addr); err == nil {
 				if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
@@ -68,6 +73,9 @@ var mockCmd = &command{
 			fmt.Fprintf(e.stdout, "  credentials: x-client-id %s, x-client-secret %s; any bearer token for user details\n", *clientID, *secret)
 			fmt.Fprintf(e.stdout, "  scenarios by id prefix (expired_, denied_, partial_, slow_, flaky_, …: see go doc github.com/cfverify/cfverify/mock)\n")
 			fmt.Fprintf(e.stdout, "  stats: GET %s/_mock/stats; reset: POST %s/_mock/reset; Ctrl-C stops\n", srv.RootURL(), srv.RootURL())
+			if *webhookURL != "" {
+				fmt.Fprintf(e.stdout, "  webhooks: signed with the client secret, sent to %s; deliveries: GET %s/_mock/webhooks\n", *webhookURL, srv.RootURL())
+			}
 			<-ctx.Done()
 			srv.Close()
 			st := srv.Stats()

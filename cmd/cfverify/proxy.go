@@ -196,13 +196,13 @@ func (e *specBrokenError) Error() string {
 	return fmt.Sprintf("%s: %d of %d exchanges broke the spec", e.who, e.broke, e.total)
 }
 
-func (e *specBrokenError) exitCode() int { return exitBroke }
+func (e *specBrokenError) ExitCode() int { return exitBroke }
 
 // badInputError is input a check cannot read (a HAR entry, a file): exit 2.
 type badInputError struct{ msg string }
 
 func (e *badInputError) Error() string { return e.msg }
-func (e *badInputError) exitCode() int { return exitUsage }
+func (e *badInputError) ExitCode() int { return exitUsage }
 
 // finishCheck writes the JUnit file and the summary, and returns the
 // check's outcome: nil, or a *specBrokenError.

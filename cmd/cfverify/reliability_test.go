@@ -160,11 +160,12 @@ func lines(s string) []string {
 
 // unsafeArg: arguments the fuzzer may not use, because they could send
 // traffic off loopback (--env, --base-url), start a server (mock) or call
-// the sandbox (demo), or end flag parsing before the test's --base-url.
+// the sandbox (demo), listen or post anywhere (webhook; FuzzWebhookVerify covers
+// verify), or end flag parsing before the test's --base-url.
 func unsafeArg(a string) bool {
 	l := strings.ToLower(a)
 	return strings.Contains(l, "env") || strings.Contains(l, "base-url") || strings.Contains(l, "mock") ||
-		strings.Contains(l, "demo") || strings.TrimLeft(a, "-") == "" || strings.Contains(l, "public") ||
+		strings.Contains(l, "demo") || strings.Contains(l, "webhook") || strings.TrimLeft(a, "-") == "" || strings.Contains(l, "public") ||
 		// proxy serves until interrupted; --report and --junit write files
 		strings.Contains(l, "proxy") || strings.Contains(l, "report") || strings.Contains(l, "junit")
 }

@@ -143,14 +143,10 @@ func (c *Checker) checkResponse(ctx context.Context, r *Result, x Exchange) {
 	case x.ResponseUnavailable == "":
 		drift, err := c.validator.ValidateResponseAndDrift(ctx, r.Operation, x.Status, x.ResponseHeader, x.ResponseBody)
 		r.Violations = appendViolations(r.Violations, err)
-		for _, d := range drift {
-			r.Drift = append(r.Drift, Finding{
-				Kind: string(d.Kind), Location: openapi.LocationDrift, Path: client.MaskPII(d.Path),
-				Message: client.MaskPII(d.Message), Value: client.MaskPII(d.Value),
-			})
-		}
+		r.Drift = appendDrift(r.Drift, drift)
 	case x.Status > 0:
-		// No body to check, but the status alone can break the spec (0: no answer was captured).
+		// No body to check, but the status alone can break the spec, or
+		// drift from it (0: no answer was captured).
 		r.Unchecked = x.ResponseUnavailable
 		if err := c.validator.ValidateResponse(ctx, r.Operation, x.Status, nil, nil); err != nil {
 			for _, v := range validationError(err).Violations {
@@ -159,10 +155,22 @@ func (c *Checker) checkResponse(ctx context.Context, r *Result, x Exchange) {
 				}
 			}
 		}
+		drift, _ := c.validator.Drift(r.Operation, x.Status, nil) // its error is the status violation above
+		r.Drift = appendDrift(r.Drift, drift)
 	default:
 		r.Unchecked = x.ResponseUnavailable
 	}
 	r.Broke = len(r.Violations) > 0 || (c.strict && len(r.Drift) > 0)
+}
+
+func appendDrift(list []Finding, drift []openapi.DriftFinding) []Finding {
+	for _, d := range drift {
+		list = append(list, Finding{
+			Kind: string(d.Kind), Location: openapi.LocationDrift, Path: client.MaskPII(d.Path),
+			Message: client.MaskPII(d.Message), Value: client.MaskPII(d.Value),
+		})
+	}
+	return list
 }
 
 func appendViolations(list []Finding, err error) []Finding {

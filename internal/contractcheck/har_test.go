@@ -138,18 +138,18 @@ func TestCheckHAR_incompleteEntries(t *testing.T) {
 	data := har(t, "WebInspector",
 		entry("GET", digilockerURL, lookupHeaders(), 200, obj{"size": 157, "mimeType": "application/json"}), // exported without content
 		entry("GET", digilockerURL, lookupHeaders(), 0, obj{"size": 0}),                                     // blocked: no answer
-		entry("GET", digilockerURL, lookupHeaders(), 299, obj{"size": 3}),                                   // no text, and a status the spec does not have
+		entry("GET", digilockerURL, lookupHeaders(), 299, obj{"size": 3}),                                   // no text, and a status the operation does not list
 	)
-	results, problems, _ := checkHAR(t, data, "", false)
+	results, problems, _ := checkHAR(t, data, "", true)
 	assert.Empty(t, problems)
 	require.Len(t, results, 3)
 	assert.Contains(t, results[0].Unchecked, "no response text")
 	assert.False(t, results[0].Broke, "a body that was not captured is not a violation")
 	assert.Contains(t, results[1].Unchecked, "status 0")
 	assert.False(t, results[1].Broke)
-	assert.True(t, results[2].Broke, "the status alone breaks the spec")
-	require.Len(t, results[2].Violations, 1)
-	assert.Equal(t, "status", results[2].Violations[0].Location)
+	assert.True(t, results[2].Broke, "the status alone drifts, and --strict counts drift")
+	require.Len(t, results[2].Drift, 1)
+	assert.Equal(t, "undocumented-status", results[2].Drift[0].Kind)
 	all, _ := Summarize(results)
 	assert.Equal(t, 3, all.Unchecked)
 }

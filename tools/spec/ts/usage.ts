@@ -46,3 +46,16 @@ const request: Schemas["DataAvailabilityRequest"] = {
   user: [{ identifier_type: "MOBILE", identifier_value: "9000000001" }],
 };
 export const sample = { ids, status, consent, request };
+
+// The vocabulary policy. Open sets take the known values and any other
+// string; closed sets (statuses, scope) take only their values.
+type IncomeMetadata = NonNullable<NonNullable<Schemas["IncomeRecord"]["metadata"]>>;
+const knownBand: IncomeMetadata["income"] = "ONE_TO_FIVE_LAKHS";
+const newBand: IncomeMetadata["income"] = "ABOVE_ONE_CRORE";
+const operator: Schemas["ConsentFilter"]["operator"] = "GREATER_THAN_EQUAL_TO";
+// @ts-expect-error a DigiLocker status no source lists is not a DigiLockerStatusValue
+const unknownStatus: Schemas["DigiLockerStatusValue"] = "IN_REVIEW";
+
+// Errors carry the vendor's free-form `error` object.
+const failure: APIError = { type: "validation_error", code: "x-client-id_missing", error: { ref_id: 102 } };
+export const vocabulary = { knownBand, newBand, operator, unknownStatus, failure };
