@@ -7,9 +7,11 @@
 //
 //	go run ./bench/proxylatency                 # make bench-proxy
 //	go run ./bench/proxylatency -rounds 30 -calls 400 -concurrency 8
+//	go run ./bench/proxylatency -prism tools/spec   # Prism's proxy measured alongside
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -20,8 +22,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,8 +41,9 @@ func main() {
 	calls := flag.Int("calls", 300, "sequential calls per latency block")
 	concurrency := flag.Int("concurrency", 8, "concurrent clients in a throughput block")
 	tputCalls := flag.Int("throughput-calls", 3000, "calls per throughput block")
+	prismDir := flag.String("prism", "", "also measure `DIR`/node_modules/.bin/prism proxy (DIR: tools/spec) in front of the same mock")
 	flag.Parse()
-	if err := runBench(*rounds, *calls, *concurrency, *tputCalls); err != nil {
+	if err := runBench(*rounds, *calls, *concurrency, *tputCalls, *prismDir); err != nil {
 		fmt.Fprintln(os.Stderr, "proxylatency:", err)
 		os.Exit(1)
 	}
@@ -44,9 +51,10 @@ func main() {
 
 // target is one way to reach the mock.
 type target struct {
-	name string
-	base string
-	hc   *http.Client
+	name  string
+	base  string
+	strip string // a path prefix the target does not take (Prism adds the spec's server path)
+	hc    *http.Client
 }
 
 // operation is one call measured.
@@ -59,7 +67,7 @@ var operations = []operation{
 	{"financial information (3 accounts x 25 transactions, ~20 KB)", "/verification/aa/fi?fi_verification_id=instant_bench-fi"},
 }
 
-func runBench(rounds, calls, concurrency, tputCalls int) error {
+func runBench(rounds, calls, concurrency, tputCalls int, prismDir string) error {
 	m, err := mock.New()
 	if err != nil {
 		return err
@@ -92,62 +100,80 @@ func runBench(rounds, calls, concurrency, tputCalls int) error {
 	newClient := func() *http.Client {
 		return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2, DisableCompression: true}}
 	}
-	direct := target{"direct", m.RootURL(), newClient()}
-	viaProxy := target{"proxy", "http://" + ln.Addr().String(), newClient()}
+	direct := target{name: "direct", base: m.RootURL(), hc: newClient()}
+	viaProxy := target{name: "proxy", base: "http://" + ln.Addr().String(), hc: newClient()}
+	others := []target{viaProxy}
+	if prismDir != "" {
+		base, stop, err := startPrism(prismDir, m.RootURL())
+		if err != nil {
+			return err
+		}
+		defer stop()
+		others = append(others, target{name: "prism", base: base, strip: "/verification", hc: newClient()})
+	}
 
 	fmt.Printf("go %s, GOMAXPROCS %d, %d rounds; latency: %d sequential calls per block; throughput: %d calls per block, %d at a time\n",
 		runtime.Version(), runtime.GOMAXPROCS(0), rounds, calls, tputCalls, concurrency)
 	fmt.Println("mock: in-process, self-check on; proxy: in-process, strict, report encoded to io.Discard; loopback HTTP/1.1 keep-alive")
 
 	for _, op := range operations {
-		// Warm up both paths: connections, the mock's state, caches.
-		for _, t := range []target{direct, viaProxy} {
+		// Warm up every path: connections, the mock's state, caches.
+		for _, t := range append([]target{direct}, others...) {
 			if _, err := latencies(t, op, 100); err != nil {
 				return err
 			}
 		}
-		var addP50, addP99, ratioP50, ratioP99 []float64
-		var dP50, pP50, dP99, pP99 []float64
+		type figures struct{ addP50, addP99, ratioP50, ratioP99, p50, p99, tput, tputRatio []float64 }
+		figs := map[string]*figures{direct.name: {}}
+		for _, t := range others {
+			figs[t.name] = &figures{}
+		}
+		// Latency rounds: every target once per round, the order rotated
+		// (and reversed every other round) so none is always first.
 		for r := range rounds {
-			order := []target{direct, viaProxy}
-			if r%2 == 1 {
-				order = []target{viaProxy, direct}
-			}
 			got := map[string][]time.Duration{}
-			for _, t := range order {
+			for _, t := range roundOrder(direct, others, r) {
 				l, err := latencies(t, op, calls)
 				if err != nil {
 					return err
 				}
 				got[t.name] = l
 			}
-			d50, d99 := percentile(got["direct"], 50), percentile(got["direct"], 99)
-			p50, p99 := percentile(got["proxy"], 50), percentile(got["proxy"], 99)
-			addP50, addP99 = append(addP50, us(p50-d50)), append(addP99, us(p99-d99))
-			ratioP50, ratioP99 = append(ratioP50, float64(p50)/float64(d50)), append(ratioP99, float64(p99)/float64(d99))
-			dP50, pP50, dP99, pP99 = append(dP50, us(d50)), append(pP50, us(p50)), append(dP99, us(d99)), append(pP99, us(p99))
-		}
-		var tputRatio, dTput, pTput []float64
-		for r := range rounds {
-			order := []target{direct, viaProxy}
-			if r%2 == 1 {
-				order = []target{viaProxy, direct}
+			d50, d99 := percentile(got[direct.name], 50), percentile(got[direct.name], 99)
+			figs[direct.name].p50 = append(figs[direct.name].p50, us(d50))
+			figs[direct.name].p99 = append(figs[direct.name].p99, us(d99))
+			for _, t := range others {
+				f := figs[t.name]
+				p50, p99 := percentile(got[t.name], 50), percentile(got[t.name], 99)
+				f.addP50, f.addP99 = append(f.addP50, us(p50-d50)), append(f.addP99, us(p99-d99))
+				f.ratioP50, f.ratioP99 = append(f.ratioP50, float64(p50)/float64(d50)), append(f.ratioP99, float64(p99)/float64(d99))
+				f.p50, f.p99 = append(f.p50, us(p50)), append(f.p99, us(p99))
 			}
+		}
+		for r := range rounds {
 			got := map[string]float64{}
-			for _, t := range order {
+			for _, t := range roundOrder(direct, others, r) {
 				rps, err := throughput(t, op, tputCalls, concurrency)
 				if err != nil {
 					return err
 				}
 				got[t.name] = rps
 			}
-			tputRatio = append(tputRatio, got["proxy"]/got["direct"])
-			dTput, pTput = append(dTput, got["direct"]), append(pTput, got["proxy"])
+			figs[direct.name].tput = append(figs[direct.name].tput, got[direct.name])
+			for _, t := range others {
+				figs[t.name].tput = append(figs[t.name].tput, got[t.name])
+				figs[t.name].tputRatio = append(figs[t.name].tputRatio, got[t.name]/got[direct.name])
+			}
 		}
-		fmt.Printf("\n%s\n", op.name)
-		fmt.Printf("  latency p50: direct %s µs, proxy %s µs; added %s µs; ratio %s\n", med(dP50), med(pP50), interval(addP50, "%.0f"), interval(ratioP50, "%.2f×"))
-		fmt.Printf("  latency p99: direct %s µs, proxy %s µs; added %s µs; ratio %s\n", med(dP99), med(pP99), interval(addP99, "%.0f"), interval(ratioP99, "%.2f×"))
-		fmt.Printf("  throughput:  direct %s req/s, proxy %s req/s; ratio %s\n", med(dTput), med(pTput), interval(tputRatio, "%.2f×"))
+		d := figs[direct.name]
+		fmt.Printf("\n%s\n  direct: p50 %s µs, p99 %s µs, %s req/s\n", op.name, med(d.p50), med(d.p99), med(d.tput))
+		for _, t := range others {
+			f := figs[t.name]
+			fmt.Printf("  %s:\n", t.name)
+			fmt.Printf("    latency p50: %s µs; added %s µs; ratio %s\n", med(f.p50), interval(f.addP50, "%.0f"), interval(f.ratioP50, "%.2f×"))
+			fmt.Printf("    latency p99: %s µs; added %s µs; ratio %s\n", med(f.p99), interval(f.addP99, "%.0f"), interval(f.ratioP99, "%.2f×"))
+			fmt.Printf("    throughput:  %s req/s; ratio to direct %s\n", med(f.tput), interval(f.tputRatio, "%.2f×"))
+		}
 	}
 	all, _ := contractcheck.Summarize(rec.Results())
 	fmt.Printf("\nproxy: %d exchanges checked, %d broke the spec, %d proxy faults\n", all.Exchanges, all.Broke, all.Faults)
@@ -157,8 +183,61 @@ func runBench(rounds, calls, concurrency, tputCalls int) error {
 	return nil
 }
 
+// roundOrder is the targets of round r: rotated by r, reversed every other round.
+func roundOrder(direct target, others []target, r int) []target {
+	all := append([]target{direct}, others...)
+	k := r % len(all)
+	order := append(slices.Clone(all[k:]), all[:k]...)
+	if (r/len(all))%2 == 1 {
+		slices.Reverse(order)
+	}
+	return order
+}
+
+// startPrism runs Prism's validating proxy in front of upstream and returns
+// its base URL and a function that stops it.
+func startPrism(dir, upstream string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // Prism needs a port number; taken back at once
+	spec, err := filepath.Abs("openapi/verification.yaml")
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(filepath.Join(dir, "node_modules", ".bin", "prism"), "proxy", spec, upstream,
+		"--host", "127.0.0.1", "--port", strconv.Itoa(port))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() { // drained to the end: Prism logs every request
+			if strings.Contains(sc.Text(), "Prism is listening") {
+				close(ready)
+			}
+		}
+	}()
+	select {
+	case <-ready:
+		return fmt.Sprintf("http://127.0.0.1:%d", port), stop, nil
+	case <-time.After(90 * time.Second):
+		stop()
+		return "", nil, errors.New("prism proxy did not start")
+	}
+}
+
 func call(t target, op operation) error {
-	req, err := http.NewRequest("GET", t.base+op.path, nil)
+	req, err := http.NewRequest("GET", t.base+strings.TrimPrefix(op.path, t.strip), nil)
 	if err != nil {
 		return err
 	}
