@@ -225,9 +225,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	check()
 	// The client gets what arrived and then the same broken connection.
 	_ = http.NewResponseController(w).Flush()
+	check()
 	panic(http.ErrAbortHandler)
 }
 
