@@ -222,6 +222,20 @@ func TestProxyCommand_refusals(t *testing.T) {
 	assert.Contains(t, r.stdout, "forwarding to https://api.cashfree.com")
 	assert.Contains(t, r.stdout, "/verification;")
 	assert.Contains(t, r.stderr, "0 exchanges checked")
+
+	// The sandbox by --env, or by CASHFREE_ENV; --base-url stands for --upstream.
+	sandbox := &cli{t: t, env: map[string]string{"CASHFREE_ENV": "sandbox"}}
+	for _, run := range []func() result{
+		func() result { return c.runCtx(ctx, "proxy", "--addr", "127.0.0.1:0", "--env", "sandbox") },
+		func() result { return sandbox.runCtx(ctx, "proxy", "--addr", "127.0.0.1:0") },
+	} {
+		r = run()
+		assert.Equal(t, 0, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "forwarding to https://sandbox.cashfree.com")
+	}
+	r = c.runCtx(ctx, "proxy", "--addr", "127.0.0.1:0", "--base-url", "http://127.0.0.1:1/verification")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "forwarding to http://127.0.0.1:1")
 }
 
 // TestProxyCommand_inProcess runs the command against the mock, ends it as

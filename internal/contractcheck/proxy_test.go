@@ -427,6 +427,27 @@ func TestProxy_requestTooLargeIs413(t *testing.T) {
 	assert.Len(t, up.received(), 1)
 }
 
+func TestProxy_responseOverTheCapIsForwardedUnchecked(t *testing.T) {
+	t.Parallel()
+	big := `{"status":"AUTHENTICATED","padding":"` + strings.Repeat("x", 4096) + `"}`
+	up := &fakeUpstream{status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(big)}
+	upSrv := httptest.NewServer(up)
+	t.Cleanup(upSrv.Close)
+	proxy, rec, _ := startProxy(t, upSrv.URL, false, func(c *ProxyConfig) { c.MaxResponseBytes = 1024 })
+	req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
+	require.NoError(t, err)
+	req.Header = apiHeaders()
+	resp, err := noDecompression(t).Do(req)
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, big, string(got), "forwarded whole")
+	r := waitResults(t, rec, 1)[0]
+	assert.Contains(t, r.Unchecked, "over the proxy's limit of 1024 bytes")
+	assert.Empty(t, r.Violations)
+}
+
 func TestProxy_truncatedUpstreamBody(t *testing.T) {
 	t.Parallel()
 	upSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
