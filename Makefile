@@ -17,6 +17,8 @@
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks, BENCH_COUNT runs each: bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
+#   make bench-peers      the mock beside Prism, five operations: the table in BENCHMARKS.md
+#   make bench-peers-smoke the same, short, figures not kept (CI)
 #   make actionlint       lint the GitHub Actions recipe in examples/ci
 #   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
 #   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
@@ -34,7 +36,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke actionlint node-example bench-proxy
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy
 
 test:
 	$(GO) test -count=1 ./...
@@ -74,6 +76,8 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateResponse$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDrift$$' -fuzztime=$(FUZZTIME) ./contract_test
 	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateNames$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFast$$' -fuzztime=$(FUZZTIME) ./openapi
+	$(GO) test -run '^$$' -fuzz '^FuzzPlainDateTime$$' -fuzztime=$(FUZZTIME) ./openapi
 	$(GO) test -run '^$$' -fuzz '^FuzzResponsePath$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzClientInput$$' -fuzztime=$(FUZZTIME) ./reliability
 	$(GO) test -run '^$$' -fuzz '^FuzzCLIArgs$$' -fuzztime=$(FUZZTIME) ./cmd/cfverify
@@ -178,6 +182,23 @@ bench:
 # CI: every benchmark compiles and runs once.
 bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
+
+# The mock beside Prism (pinned in tools/spec), each in its own process on
+# an ephemeral loopback port, one Go load generator (internal/loadgen) for
+# both, in alternating rounds; the table goes into BENCHMARKS.md between the
+# bench-peers markers. About two minutes. PEERS_FLAGS adds flags of
+# bench/peers (-requests, -concurrency, -rounds, -ops).
+PEERS_FLAGS ?=
+PEERS_RUN = work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
+	$(GO) run ./bench/peers -mock "$$work/cfverify" -prism-dir $(SPEC_TOOLS) -spec $(SPEC)
+bench-peers: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -write BENCHMARKS.md $(PEERS_FLAGS)
+
+# CI: one short round of every operation on both servers (each must answer
+# 200 to every call); proves the harness works, keeps no figures.
+bench-peers-smoke: $(SPEC_TOOLS)/node_modules/.installed
+	$(PEERS_RUN) -requests 100 -rounds 1 -concurrency 4 $(PEERS_FLAGS)
 
 # The workflow recipe for other languages' CI (shellcheck, when installed,
 # also checks its run: scripts).

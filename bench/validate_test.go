@@ -5,9 +5,11 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/client/api"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/openapi"
 )
 
@@ -116,4 +118,95 @@ func BenchmarkValidatingTransportAdded(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkTransportPaired: the validating transport against its baseline
+// in paired rounds, for the issue-12 targets. Each iteration is one round:
+// a block of baseline calls and a block of subject calls, their order
+// swapped every other round, so that the machine's swings fall on both;
+// the metrics are the median over rounds of the per-round figure and a
+// distribution-free interval for it (order statistics, ≥95% coverage from
+// six rounds on). Run with -benchtime=Nx for N rounds.
+//
+//   - body=fi-10k: a ValidatingTransport round trip (read, validate, drift)
+//     over the 10k-transaction statement against json.Unmarshal of the same
+//     bytes into the generated type: "ratio".
+//   - op=…: a whole client call through the validating transport against
+//     the same call without it, on a small answer: "added-µs" per call.
+func BenchmarkTransportPaired(b *testing.B) {
+	v, err := openapi.DefaultValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fi := statement(b, 10_000)
+	vt := openapi.NewValidatingTransport(fixedTransport{body: fi}, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+	b.Run("body=fi-10k", func(b *testing.B) {
+		decode := func() error { var x api.FinancialInformation; return json.Unmarshal(fi, &x) }
+		transport := func() error {
+			req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, "http://127.0.0.1:1/verification/aa/fi?fi_verification_id=bench-fi", nil)
+			if err != nil {
+				return err
+			}
+			req.Header = http.Header{"X-Client-Id": {clientID}, "X-Client-Secret": {secret}, "X-Api-Version": {apiVersion}}
+			resp, err := vt.RoundTrip(req)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+			return err
+		}
+		ratios, _ := pairedRounds(b, 2, decode, transport)
+		reportInterval(b, ratios, 1, "ratio")
+	})
+	for _, op := range []string{client.OpDigiLockerStatus, client.OpDataAvailability} {
+		b.Run("op="+op, func(b *testing.B) {
+			rt := fixedTransport{body: bodies()[op]}
+			plain := newClient(b, "http://127.0.0.1:1/verification", &http.Client{Transport: rt})
+			vt := openapi.NewValidatingTransport(rt, openapi.WithValidator(v), openapi.WithMode(openapi.ModeFail))
+			validating := newClient(b, "http://127.0.0.1:1/verification", &http.Client{Transport: vt})
+			_, added := pairedRounds(b, 300,
+				func() error { return clientCall(b.Context(), plain, op) },
+				func() error { return clientCall(b.Context(), validating, op) })
+			reportInterval(b, added, 1e6, "added-µs")
+		})
+	}
+}
+
+// pairedRounds runs b.N rounds of reps baseline calls and reps subject
+// calls, alternating which goes first, and returns each round's ratio
+// (subject time over baseline time) and added seconds per call.
+func pairedRounds(b *testing.B, reps int, baseline, subject func() error) (ratios, added []float64) {
+	block := func(f func() error) time.Duration {
+		start := time.Now()
+		for range reps {
+			if err := f(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return time.Since(start)
+	}
+	block(baseline) // warm both up
+	block(subject)
+	b.ResetTimer()
+	for i := range b.N {
+		var base, subj time.Duration
+		if i%2 == 0 {
+			base, subj = block(baseline), block(subject)
+		} else {
+			subj, base = block(subject), block(baseline)
+		}
+		ratios = append(ratios, float64(subj)/float64(base))
+		added = append(added, (subj-base).Seconds()/float64(reps))
+	}
+	return ratios, added
+}
+
+// reportInterval reports the median of xs (times scale) as unit, and its
+// interval as unit-lo and unit-hi.
+func reportInterval(b *testing.B, xs []float64, scale float64, unit string) {
+	median, lo, hi, _ := loadgen.MedianInterval(xs)
+	b.ReportMetric(median*scale, unit)
+	b.ReportMetric(lo*scale, unit+"-lo")
+	b.ReportMetric(hi*scale, unit+"-hi")
 }

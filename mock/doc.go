@@ -123,7 +123,17 @@
 // replaced by a 500 internal_error mock_response_invalid whose message
 // lists the violations, recorded (Violations) and logged at error level.
 // Faults the spec cannot describe (an HTML page, a 503, a reset, a
-// truncated body) are exempt; so are the mock's own endpoints. Turn it off
+// truncated body) are exempt; so are the mock's own endpoints.
+//
+// Answers are deterministic per id, scenario and stage, so the self-check
+// validates each distinct answer once (operation, status, headers and every
+// byte of the body, compared exactly) and gives every later send of the same
+// bytes that verdict, a failure included: no answer leaves unchecked, and
+// none is validated twice while the verdicts fit in 64 MiB of bodies (past
+// that they are forgotten and checked afresh). Stats.SelfChecks counts the
+// validations, Stats.Checked the responses that passed. The status
+// operations keep each record's answer for its current stage as bytes, and
+// user details keep each token's, so a poll costs a lookup. Turn it off
 // (WithSelfCheck(false)) to make the mock send a status the spec does not
 // list yet, for a test of a client's tolerance.
 //

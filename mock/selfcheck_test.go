@@ -93,3 +93,44 @@ func TestSelfCheck_usesTheValidatorGiven(t *testing.T) {
 	c.get("/aa/consent?consent_verification_id=x").errorIs(t, 500, "internal_error", "mock_response_invalid", "")
 	assert.Len(t, srv.Violations(), 1)
 }
+
+// The self-check validates each distinct answer once and serves the
+// verdict on every later send: never skipped, never repeated.
+func TestSelfCheck_validatesEachDistinctBodyOnce(t *testing.T) {
+	t.Parallel()
+	srv := start(t, mock.WithPolls(1))
+	c := connect(t, srv)
+	for range 5 {
+		c.get("/digilocker?verification_id=once_a") // PENDING, then AUTHENTICATED four times
+	}
+	s := srv.Stats()
+	assert.Equal(t, 5, s.Checked, "every response passed the self-check")
+	assert.Equal(t, 2, s.SelfChecks, "two distinct bodies, each validated once")
+
+	for range 3 {
+		c.get("/digilocker?verification_id=once_b") // another id: other bodies, checked on their own
+	}
+	s = srv.Stats()
+	assert.Equal(t, 8, s.Checked)
+	assert.Equal(t, 4, s.SelfChecks)
+
+	for range 3 {
+		c.get("/digilocker") // the same 400 three times
+	}
+	s = srv.Stats()
+	assert.Equal(t, 11, s.Checked)
+	assert.Equal(t, 5, s.SelfChecks)
+}
+
+func TestSelfCheck_aCachedViolationIsStillStoppedEveryTime(t *testing.T) {
+	t.Parallel()
+	srv := start(t, notInTheSpec)
+	expectViolations(srv)
+	c := plain(t, srv)
+	for range 3 {
+		c.get("/digilocker?verification_id=waiting_1").errorIs(t, 500, "internal_error", "mock_response_invalid", "")
+	}
+	assert.Len(t, srv.Violations(), 3)
+	assert.Equal(t, 3, srv.Stats().Violations)
+	assert.Equal(t, 1, srv.Stats().SelfChecks)
+}

@@ -32,7 +32,27 @@ type record struct {
 	created  time.Time
 	polls    int // GETs answered so far
 
-	fi *api.FinancialInformation // the delivered data, made once (FI only)
+	fi      *api.FinancialInformation // the delivered data, made once (FI only)
+	encoded *stageBytes               // the body of the stage last answered, encoded
+}
+
+// stageBytes is a record's answer at one stage, as sent.
+type stageBytes struct {
+	stage int
+	data  []byte
+}
+
+// stages is the length of the status path the record's resource follows.
+func (r *record) stages() int {
+	switch r.res {
+	case ResourceDigiLocker:
+		return len(r.scenario.DigiLocker)
+	case ResourceConsent:
+		return len(r.scenario.Consent)
+	case ResourceFI:
+		return len(r.scenario.FI)
+	}
+	return 0
 }
 
 // store holds the records; its mutex guards them all.

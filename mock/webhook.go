@@ -277,7 +277,7 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 	var data any
 	switch rec.res {
 	case ResourceDigiLocker:
-		data = h.digiLockerBody(rec, func(int) int { return stage })
+		data = h.digiLockerBody(rec, stage)
 	case ResourceConsent:
 		data = map[string]string{"status": status, "consent_verification_id": rec.id}
 	default:

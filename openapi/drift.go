@@ -75,7 +75,7 @@ func (v *Validator) Drift(operationID string, status int, body []byte) ([]DriftF
 	if schema == nil || len(strings.TrimSpace(string(body))) == 0 {
 		return findings, nil
 	}
-	value, err := decodeJSON(body)
+	value, _, err := v.decode(body)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s response body is not JSON: %w", operationID, err)
 	}
@@ -129,6 +129,7 @@ type driftCompiler struct {
 	shapes  map[*openapi3.Schema]*shape
 	options []openapi3.SchemaValidationOption
 	frozen  bool
+	noMemo  bool // tests: match every scalar afresh (TestDrift_branchMemoAgrees)
 }
 
 func newDriftCompiler(doc *openapi3.T, options []openapi3.SchemaValidationOption) *driftCompiler {
@@ -265,6 +266,46 @@ type driftWalk struct {
 	status   int
 	path     []pathSegment
 	findings []DriftFinding
+	// scalarBranches remembers which branches of a oneOf/anyOf a scalar
+	// value matches: a statement repeats the same few values ("DEBIT",
+	// "UPI") thousands of times, and each match is a schema check.
+	scalarBranches map[branchKey][]*shape
+}
+
+// branchKey is a choice and a scalar value (string, float64, bool or nil).
+type branchKey struct {
+	choice *choice
+	value  any
+}
+
+// matching returns the branches of ch that value validates against (all
+// of them when none does: the value is invalid anyway, and validation
+// says so).
+func (w *driftWalk) matching(ch *choice, value any) []*shape {
+	scalar := false
+	switch value.(type) {
+	case string, float64, bool, nil:
+		scalar = !w.compiler.noMemo
+		if m, ok := w.scalarBranches[branchKey{ch, value}]; ok {
+			return m
+		}
+	}
+	var matched []*shape
+	for j, s := range ch.schemas {
+		if s.VisitJSON(value, w.compiler.options...) == nil {
+			matched = append(matched, ch.branches[j])
+		}
+	}
+	if len(matched) == 0 {
+		matched = ch.branches
+	}
+	if scalar {
+		if w.scalarBranches == nil {
+			w.scalarBranches = map[branchKey][]*shape{}
+		}
+		w.scalarBranches[branchKey{ch, value}] = matched
+	}
+	return matched
 }
 
 // pathSegment is an object member's name, or an array index when key is "" and index >= 0.
@@ -406,16 +447,7 @@ func (w *driftWalk) expand(value any, shapes []*shape) ([]*shape, bool) {
 				out = appendNew(out, branch)
 				continue
 			}
-			var matched []*shape
-			for j, s := range ch.schemas {
-				if s.VisitJSON(value, w.compiler.options...) == nil {
-					matched = append(matched, ch.branches[j])
-				}
-			}
-			if len(matched) == 0 {
-				matched = ch.branches // invalid anyway; don't add noise
-			}
-			for _, sh := range matched {
+			for _, sh := range w.matching(ch, value) {
 				out = appendNew(out, sh)
 			}
 		}

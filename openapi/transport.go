@@ -158,8 +158,12 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		out.ContentLength = int64(len(body))
 	}
-	opID, known := t.validator.Operation(req.Method, req.URL.Path)
-	if err := asValidationError(t.validator.ValidateRequest(ctx, out, body)); err != nil {
+	route, params := t.validator.find(req.Method, req.URL.Path)
+	opID, known := "", route != nil
+	if known {
+		opID = route.id
+	}
+	if err := asValidationError(t.validator.validateRequest(ctx, route, params, out, body)); err != nil {
 		t.record(err, nil)
 		if t.mode == ModeFail {
 			return nil, err
@@ -180,20 +184,18 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(data))
 
-	verr, drift := t.validator.checkResponse(ctx, opID, resp.StatusCode, resp.Header, data, true)
+	var verr *ValidationError
+	var drift []DriftFinding
+	if t.strictDrift {
+		verr, drift = t.validator.checkStrict(ctx, opID, resp.StatusCode, resp.Header, data)
+	} else {
+		verr, drift = t.validator.checkResponse(ctx, opID, resp.StatusCode, resp.Header, data, true)
+	}
 	if t.logger != nil {
 		for _, f := range drift {
 			t.logger.LogAttrs(ctx, slog.LevelWarn, "openapi: response drifts from the spec",
 				slog.String("operation", f.Operation), slog.Int("status", f.Status),
 				slog.String("kind", string(f.Kind)), slog.String("path", f.Path))
-		}
-	}
-	if t.strictDrift && len(drift) > 0 {
-		if verr == nil {
-			verr = &ValidationError{Operation: opID, Kind: KindResponse, Status: resp.StatusCode}
-		}
-		for _, f := range drift {
-			verr.Violations = append(verr.Violations, Violation{Location: LocationDrift, Path: f.Path, Message: string(f.Kind) + ": " + f.Message})
 		}
 	}
 	t.record(verr, drift)

@@ -1,0 +1,257 @@
+package mock
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cfverify/cfverify/client/api"
+)
+
+// handle answers a request that meets no fault.
+func (h *Handler) handle(op string, r *http.Request, body []byte) reply {
+	switch op {
+	case OpDataAvailability:
+		return h.dataAvailability(r, body)
+	case OpUserDetails:
+		return h.userDetails(r, body)
+	case OpDigiLockerStatus, OpConsentStatus, OpFinancialInformation:
+		return h.status(op, r, body)
+	}
+	return reply{status: http.StatusNotImplemented, offSpec: true,
+		body: apiError{http.StatusNotImplemented, typeInternal, "not_implemented", "the mock does not serve " + op + " yet"}.body()}
+}
+
+// checkClient checks the client id, secret and (when required) signature.
+func (h *Handler) checkClient(r *http.Request) *apiError {
+	id, secret := r.Header.Get("x-client-id"), r.Header.Get("x-client-secret")
+	switch {
+	case strings.TrimSpace(id) == "":
+		return &errClientIDMissing
+	case strings.TrimSpace(secret) == "":
+		return &errClientSecretMissing
+	case subtle.ConstantTimeCompare([]byte(id), []byte(h.cfg.clientID)) != 1 ||
+		subtle.ConstantTimeCompare([]byte(secret), []byte(h.cfg.clientSecret)) != 1:
+		return &errAuthFailed
+	}
+	if h.cfg.signatureKey != nil {
+		return h.checkSignature(r.Header.Get("x-cf-signature"), id)
+	}
+	return nil
+}
+
+func (h *Handler) checkSignature(sig, clientID string) *apiError {
+	if sig == "" {
+		return &errIPNotWhitelisted
+	}
+	ct, err := base64.StdEncoding.DecodeString(sig)
+	if err != nil {
+		return &errSignatureInvalid
+	}
+	pt, err := rsa.DecryptOAEP(sha1.New(), nil, h.cfg.signatureKey, ct, nil)
+	if err != nil {
+		return &errSignatureInvalid
+	}
+	who, when, ok := strings.Cut(string(pt), ".")
+	secs, err := strconv.ParseInt(when, 10, 64)
+	if !ok || err != nil || who != clientID {
+		return &errSignatureInvalid
+	}
+	if d := h.cfg.clock().Sub(time.Unix(secs, 0)); d > 5*time.Minute || d < -5*time.Minute {
+		return &errSignatureInvalid
+	}
+	return nil
+}
+
+func checkAPIVersion(r *http.Request) *apiError {
+	v := strings.TrimSpace(r.Header.Get("x-api-version"))
+	if v == "" {
+		return &errAPIVersionMissing
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return &errAPIVersionInvalid
+	}
+	return nil
+}
+
+// checkSpec runs the shared validator over the request: whatever the
+// vendor-specific checks let through and the spec forbids is a 400.
+//
+// The verdict is a function of the request as sent (method, path, query,
+// headers, body), so it is kept per distinct request, like the
+// self-check's: a client polling with the same request is validated once.
+func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
+	key := checkKey{op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, header: headerKey(r.Header)}
+	ctx := context.WithoutCancel(r.Context())
+	err, _ := h.requestChecks.verdict(key, body, func() error { return h.validator.ValidateRequest(ctx, r, body) })
+	if err == nil {
+		return nil
+	}
+	e := errInvalidRequest.withMessage(msgBadRequest + ": " + describe(err))
+	return &e
+}
+
+func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
+	if e := h.checkClient(r); e != nil {
+		return errorReply(*e)
+	}
+	if e := checkAPIVersion(r); e != nil {
+		return errorReply(*e)
+	}
+	var req struct {
+		VerificationID *string `json:"verification_id"`
+		User           []struct {
+			IdentifierType  *string `json:"identifier_type"`
+			IdentifierValue *string `json:"identifier_value"`
+		} `json:"user"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return errorReply(errInvalidRequest.withMessage(msgBadRequest + ": the body is not a JSON object of the documented shape"))
+	}
+	switch {
+	case req.VerificationID == nil || *req.VerificationID == "":
+		return errorReply(errVerificationIDMissing)
+	case !validID(*req.VerificationID):
+		return errorReply(digiLockerLookup.idInvalid)
+	case len(req.User) == 0:
+		return errorReply(errUserMissing)
+	}
+	users := make([]api.EchoedUserIdentifier, 0, len(req.User))
+	for _, u := range req.User {
+		if u.IdentifierType == nil || *u.IdentifierType != string(api.IdentifierTypeMOBILE) {
+			return errorReply(errIdentifierTypeInvalid)
+		}
+		if u.IdentifierValue == nil || !mobilePattern.MatchString(*u.IdentifierValue) {
+			return errorReply(errIdentifierValueInvalid)
+		}
+		users = append(users, api.EchoedUserIdentifier{IdentifierType: api.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
+	}
+	if e := h.checkSpec(r, body); e != nil {
+		return errorReply(*e)
+	}
+	id := *req.VerificationID
+	s, names := h.scen.resolve(id)
+	if e, ok, _ := s.errorFor(OpDataAvailability); ok && e.status != 0 {
+		return errorReply(e)
+	}
+	h.store.mu.Lock()
+	if h.store.byID[ResourceDataAvailability][id] != nil {
+		h.store.mu.Unlock()
+		return errorReply(errConflict)
+	}
+	rec := h.newRecord(ResourceDataAvailability, id, s, names)
+	h.store.mu.Unlock()
+
+	scopes := make([]api.AvailableScope, 0, 11)
+	for _, sc := range scopesOf(s) {
+		scopes = append(scopes, api.AvailableScope{Scope: ptr(sc)})
+	}
+	return reply{status: http.StatusOK, body: api.DataAvailability{
+		ReferenceID: refID(rec.ref), VerificationID: ptr(id), User: users, AvailableScopes: scopes,
+	}}
+}
+
+var mobilePattern = regexp.MustCompile(`^[0-9]{10}$`)
+
+func (h *Handler) userDetails(r *http.Request, body []byte) reply {
+	token, ok := bearer(r)
+	if !ok {
+		return errorReply(errAccessTokenMissing)
+	}
+	if e := checkAPIVersion(r); e != nil {
+		return errorReply(*e)
+	}
+	if e := h.checkSpec(r, body); e != nil {
+		return errorReply(*e)
+	}
+	s, _ := h.scen.resolve(token)
+	if e, ok, notFound := s.errorFor(OpUserDetails); ok {
+		if notFound {
+			return errorReply(errAccessTokenInvalid)
+		}
+		return errorReply(e)
+	}
+	data, err := h.userAnswers.get(token, func() ([]byte, error) { return encode(reply{body: userDetails(h.cfg.seed, token, s)}) })
+	if err != nil {
+		return reply{status: http.StatusOK, body: userDetails(h.cfg.seed, token, s)} // write reports the error
+	}
+	return reply{status: http.StatusOK, raw: data}
+}
+
+// status answers the three status operations.
+func (h *Handler) status(op string, r *http.Request, body []byte) reply {
+	if e := h.checkClient(r); e != nil {
+		return errorReply(*e)
+	}
+	if e := checkAPIVersion(r); e != nil {
+		return errorReply(*e)
+	}
+	lk, res := lookupOf(op)
+	q := r.URL.Query()
+	id, refText := q.Get(lk.idParam), q.Get(lk.refParam)
+	var ref int64
+	switch {
+	case id == "" && refText == "":
+		return errorReply(lk.missing)
+	case id != "" && refText != "":
+		return errorReply(lk.both)
+	case refText != "":
+		n, err := strconv.ParseInt(refText, 10, 64)
+		if err != nil || n < 1 {
+			return errorReply(lk.refInvalid)
+		}
+		ref = n
+	case !validID(id):
+		return errorReply(lk.idInvalid)
+	}
+	if e := h.checkSpec(r, body); e != nil {
+		return errorReply(*e)
+	}
+
+	h.store.mu.Lock()
+	defer h.store.mu.Unlock()
+	var rec *record
+	if ref != 0 {
+		if rec = h.store.byRef[res][ref]; rec == nil {
+			return errorReply(lk.refNotFound)
+		}
+	} else if rec = h.store.byID[res][id]; rec == nil {
+		s, names := h.scen.resolve(id)
+		_, listed := h.cfg.ids[id]
+		if _, _, notFound := s.errorFor(op); notFound || (h.cfg.strictIDs && !listed) {
+			return errorReply(lk.idNotFound)
+		}
+		rec = h.newRecord(res, id, s, names)
+	}
+	if e, ok, notFound := rec.scenario.errorFor(op); ok {
+		if notFound {
+			if ref != 0 {
+				return errorReply(lk.refNotFound)
+			}
+			return errorReply(lk.idNotFound)
+		}
+		return errorReply(e)
+	}
+	rec.polls++
+	polls := h.cfg.polls
+	if rec.scenario.PollsPerStage > 0 {
+		polls = rec.scenario.PollsPerStage
+	}
+	d := h.cfg.stageDuration
+	if k := rec.scenario.Slowdown; k > 1 {
+		polls *= k
+		d *= time.Duration(k)
+	}
+	elapsed := h.cfg.clock().Sub(rec.created)
+	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
+	h.webhookStages(rec, at)
+	return h.stageReply(rec, at(rec.stages()))
+}

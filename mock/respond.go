@@ -1,0 +1,161 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/cfverify/cfverify/client/api"
+)
+
+// reply is an answer before it is written.
+type reply struct {
+	status  int
+	body    any    // encoded as JSON, unless raw is set
+	raw     []byte // a body written as is: HTML, or JSON encoded already
+	header  http.Header
+	offSpec bool // a deliberate fault the spec cannot describe: not self-checked
+	fault   FaultKind
+}
+
+func errorReply(e apiError) reply { return reply{status: e.status, body: e.body()} }
+
+// inject answers with fault, or returns the normal reply when there is none.
+func (h *Handler) inject(w http.ResponseWriter, r *http.Request, op string, body []byte, f *Fault) *reply {
+	if f == nil {
+		rep := h.handle(op, r, body)
+		return &rep
+	}
+	h.log.Debug("mock fault", "operation", op, "kind", string(f.Kind), "status", f.Status)
+	switch f.Kind {
+	case FaultRateLimit:
+		rep := errorReply(errRateLimitOperation)
+		rep.header = http.Header{"Retry-After": {strconv.Itoa(f.RetryAfter)}}
+		rep.fault = f.Kind
+		return &rep
+	case FaultStatus:
+		var rep reply
+		if f.HTML {
+			rep = reply{status: f.Status, raw: []byte(gatewayHTML(f.Status)), header: http.Header{"Content-Type": {"text/html"}}}
+		} else {
+			e := errInternal
+			switch f.Status {
+			case http.StatusBadGateway:
+				e = errBadGateway
+			case http.StatusServiceUnavailable:
+				e = errUnavailable
+			}
+			e.status = f.Status
+			rep = errorReply(e)
+		}
+		if f.RetryAfter > 0 {
+			if rep.header == nil {
+				rep.header = http.Header{}
+			}
+			rep.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		rep.offSpec = f.HTML || !documented(op, f.Status)
+		rep.fault = f.Kind
+		return &rep
+	case FaultReset:
+		h.countResponse(false)
+		if err := resetConnection(w); err != nil {
+			h.log.Error("mock: reset fault", "err", err)
+		}
+		return nil
+	case FaultTruncate:
+		rep := h.handle(op, r, body)
+		data, err := encode(rep)
+		if err != nil {
+			h.log.Error("mock: encode", "err", err)
+			data = []byte(`{}`)
+		}
+		h.countResponse(false)
+		if err := truncate(w, rep.status, data); err != nil {
+			h.log.Error("mock: truncate fault", "err", err)
+		}
+		return nil
+	}
+	rep := h.handle(op, r, body)
+	return &rep
+}
+
+func encode(rep reply) ([]byte, error) {
+	if rep.raw != nil {
+		return rep.raw, nil
+	}
+	var data []byte
+	var err error
+	if fi, ok := rep.body.(*api.FinancialInformation); ok {
+		data, err = MarshalFI(fi)
+	} else {
+		data, err = json.Marshal(rep.body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+func (h *Handler) countResponse(checked bool) {
+	h.statsMu.Lock()
+	h.stats.Responses++
+	if checked {
+		h.stats.Checked++
+	}
+	h.statsMu.Unlock()
+}
+
+// respond encodes a reply, checks it against the spec (self-check) and
+// writes it. A reply that breaks the spec is replaced by a 500 that says so.
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, op string, rep reply) {
+	h.write(r.Context(), w, op, rep)
+}
+
+func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, rep reply) {
+	data, err := encode(rep)
+	if err != nil {
+		rep = errorReply(errMockViolation.withMessage("cfverify mock: cannot encode its response: " + err.Error()))
+		data, _ = encode(rep)
+	}
+	header := http.Header{"Content-Type": {"application/json"}}
+	for k, v := range rep.header {
+		header[k] = v
+	}
+	checked := false
+	if h.cfg.selfCheck && op != "" && !rep.offSpec {
+		// The verdict is cached per distinct response; the request's
+		// cancellation must not become a cached verdict.
+		ctx := context.WithoutCancel(ctx)
+		err, fresh := h.checks.verdict(checkKey{op: op, status: rep.status, header: headerKey(rep.header)}, data,
+			func() error { return h.checkResponse(ctx, op, rep.status, header, data) })
+		if fresh {
+			h.statsMu.Lock()
+			h.stats.SelfChecks++
+			h.statsMu.Unlock()
+		}
+		if err != nil {
+			h.statsMu.Lock()
+			h.stats.Violations++
+			h.violations = append(h.violations, Violation{Operation: op, Status: rep.status, Err: err})
+			h.statsMu.Unlock()
+			h.log.Error("cfverify mock: response breaks the spec", "operation", op, "status", rep.status, "err", err)
+			rep = errorReply(errMockViolation.withMessage(fmt.Sprintf(
+				"cfverify mock: its %d response to %s breaks the spec, so it sent this instead: %v", rep.status, op, err)))
+			header = http.Header{"Content-Type": {"application/json"}, "X-Mock-Violation": {"1"}}
+			data, _ = encode(rep)
+		} else {
+			checked = true
+		}
+	}
+	h.countResponse(checked)
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("X-Request-Id", "mock-"+strconv.FormatInt(h.seq.Add(1), 10))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(data)
+}
