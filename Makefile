@@ -19,6 +19,9 @@
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
 #   make bench-peers      the mock beside Prism, five operations: the table in BENCHMARKS.md
 #   make bench-peers-smoke the same, short, figures not kept (CI)
+#   make actionlint       lint the GitHub Actions recipe in examples/ci
+#   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
+#   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -27,12 +30,13 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.8.0
 # v1.34+ need a module version the Go proxy no longer serves.
 OASDIFF     ?= github.com/oasdiff/oasdiff@v1.33.0
 BENCHSTAT   ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+ACTIONLINT  ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 BENCH_COUNT ?= 6
 BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy
 
 test:
 	$(GO) test -count=1 ./...
@@ -201,3 +205,17 @@ bench-peers: $(SPEC_TOOLS)/node_modules/.installed
 # 200 to every call); proves the harness works, keeps no figures.
 bench-peers-smoke: $(SPEC_TOOLS)/node_modules/.installed
 	$(PEERS_RUN) -requests 100 -rounds 1 -concurrency 4 $(PEERS_FLAGS)
+
+# The workflow recipe for other languages' CI (shellcheck, when installed,
+# also checks its run: scripts).
+actionlint:
+	$(GO) run $(ACTIONLINT) examples/ci/contract-checks.yml
+
+# Node 20 or newer; no npm package is installed.
+node-example:
+	bash scripts/node-example.sh
+
+# The proxy's added latency (p50, p99) and throughput against direct calls
+# to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
+bench-proxy:
+	$(GO) run ./bench/proxylatency

@@ -11,7 +11,8 @@
 //
 // Exit codes: 0 success; 2 bad usage or bad input (nothing sent); 3 the API
 // answered 4xx; 4 the API answered 5xx or 429, or a success that does not
-// decode, after any retries; 5 a network error or timeout; 1 anything else.
+// decode, after any retries; 5 a network error or timeout; 6 an exchange
+// broke the spec (proxy, validate); 1 anything else.
 package main
 
 import (
@@ -43,6 +44,7 @@ const (
 	exitClient4x = 3
 	exitServer5x = 4
 	exitNetwork  = 5
+	exitBroke    = 6 // proxy, validate: an exchange broke the spec
 )
 
 // command is one subcommand.
@@ -51,6 +53,8 @@ type command struct {
 	args    string // the synopsis after the name
 	summary string
 	example string
+	// operands is how many arguments may follow the flags (read with e.fs.Args).
+	operands int
 	// flags registers the command's own flags; run runs it.
 	flags func(fs *flag.FlagSet, e *env) func(ctx context.Context) error
 }
@@ -72,7 +76,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		dataAvailabilityCmd, userDetailsCmd, digiLockerCmd, consentCmd, fiCmd,
-		specCmd, mockCmd, demoCmd, versionCmd,
+		specCmd, mockCmd, proxyCmd, validateCmd, demoCmd, versionCmd,
 		webhookVerifyCmd, webhookListenCmd, webhookSendCmd, // webhookcmd.go
 	}
 }
@@ -153,8 +157,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return report(stderr, usagef(cmd.name, "%v", err))
 	}
-	if fs.NArg() > 0 {
-		return report(stderr, usagef(cmd.name, "unexpected argument %q", fs.Arg(0)))
+	if fs.NArg() > cmd.operands {
+		return report(stderr, usagef(cmd.name, "unexpected argument %q", fs.Arg(cmd.operands)))
 	}
 	if err := g.check(); err != nil {
 		return report(stderr, usagef(cmd.name, "%v", err))
@@ -186,7 +190,8 @@ access token from --token or CASHFREE_ACCESS_TOKEN. The environment is
 Output: the response JSON on stdout; errors on stderr, one line each.
 Exit codes: 0 success; 2 bad usage or input (nothing sent); 3 the API answered
 4xx; 4 it answered 5xx or 429, or an undecodable success, after retries;
-5 network error or timeout; 1 anything else.
+5 network error or timeout; 6 an exchange broke the spec (proxy, validate);
+1 anything else.
 
 Start with:  cfverify demo
 `)
