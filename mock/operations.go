@@ -239,17 +239,7 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 		return errorReply(e)
 	}
 	rec.polls++
-	polls := h.cfg.polls
-	if rec.scenario.PollsPerStage > 0 {
-		polls = rec.scenario.PollsPerStage
-	}
-	d := h.cfg.stageDuration
-	if k := rec.scenario.Slowdown; k > 1 {
-		polls *= k
-		d *= time.Duration(k)
-	}
-	elapsed := h.cfg.clock().Sub(rec.created)
-	at := func(stages int) int { return stage(rec.polls, polls, elapsed, d, stages, rec.scenario.Instant) }
+	at := h.stageAt(rec)
 	h.webhookStages(rec, at)
 	return h.stageReply(rec, at(rec.stages()))
 }

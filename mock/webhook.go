@@ -428,8 +428,9 @@ func (h *Handler) webhookSweep() {
 	}()
 }
 
-// stageAt is the stage function of a record now, without counting a poll:
-// the same arithmetic as Handler.status.
+// stageAt is the stage function of a record now, as polled so far:
+// Handler.status calls it after counting its poll, the webhook ticker
+// without counting one.
 func (h *Handler) stageAt(rec *record) func(int) int {
 	polls := h.cfg.polls
 	if rec.scenario.PollsPerStage > 0 {
