@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -134,4 +136,75 @@ func TestCheckSpec_validatesEachDistinctRequestOnce(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, get("/digilocker?verification_id=req_refused", good))
 	}
 	assert.EqualValues(t, 3, counting.requests.Load())
+}
+
+// answerCounter validates as the spec does, counts each request and
+// response it is asked about, and refuses the request and the answer that
+// carry a marked id.
+type answerCounter struct {
+	SpecValidator
+	requests, responses atomic.Int64
+}
+
+func (c *answerCounter) ValidateRequest(ctx context.Context, r *http.Request, body []byte) error {
+	c.requests.Add(1)
+	if strings.Contains(string(body), "da_refused") {
+		return errors.New("refused by the stand-in validator")
+	}
+	return c.SpecValidator.ValidateRequest(ctx, r, body)
+}
+
+func (c *answerCounter) ValidateResponse(ctx context.Context, op string, status int, header http.Header, body []byte) error {
+	c.responses.Add(1)
+	if strings.Contains(string(body), "da_broken") {
+		return errors.New("broken by the stand-in validator")
+	}
+	return c.SpecValidator.ValidateResponse(ctx, op, status, header, body)
+}
+
+// Data availability's answers are new on every call, so neither they nor
+// their requests go through the verdict caches: each is validated in full,
+// a refusal or a violation every time, and nothing is remembered.
+func TestDataAvailability_validatesEveryRequestAndAnswerInFull(t *testing.T) {
+	v, err := defaultValidator()
+	require.NoError(t, err)
+	counting := &answerCounter{SpecValidator: v}
+	h, err := NewHandler(WithValidator(counting))
+	require.NoError(t, err)
+	defer h.Close()
+	post := func(id string) *httptest.ResponseRecorder {
+		body := `{"verification_id":"` + id + `","user":[{"identifier_type":"MOBILE","identifier_value":"9999912345"}]}`
+		r := httptest.NewRequest(http.MethodPost, "/user/data-availability", strings.NewReader(body))
+		r.Header = http.Header{"X-Client-Id": {DefaultClientID}, "X-Client-Secret": {DefaultClientSecret},
+			"X-Api-Version": {"2024-12-01"}, "Content-Type": {"application/json"}}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	for i := range 4 {
+		w := post("da_each_" + strconv.Itoa(i))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	}
+	assert.EqualValues(t, 4, counting.requests.Load(), "each request validated")
+	assert.EqualValues(t, 4, counting.responses.Load(), "each answer validated")
+	s := h.Stats()
+	assert.Equal(t, 4, s.SelfChecks)
+	assert.Equal(t, 4, s.Checked)
+
+	for range 2 {
+		assert.Equal(t, http.StatusBadRequest, post("da_refused").Code, "refused on every send")
+	}
+	assert.EqualValues(t, 6, counting.requests.Load())
+
+	w := post("da_broken")
+	assert.Equal(t, http.StatusInternalServerError, w.Code, "a broken answer is stopped")
+	assert.Equal(t, "1", w.Header().Get("X-Mock-Violation"))
+	assert.Equal(t, 1, h.Stats().Violations)
+
+	for key, bodies := range h.checks.entries {
+		if key.status == http.StatusOK {
+			assert.Empty(t, bodies, "no 200 remembered (the repeated 400s may be)")
+		}
+	}
+	assert.Zero(t, h.requestChecks.size, "no request remembered")
 }

@@ -130,7 +130,10 @@
 // byte of the body, compared exactly) and gives every later send of the same
 // bytes that verdict, a failure included: no answer leaves unchecked, and
 // none is validated twice while the verdicts fit in 64 MiB of bodies (past
-// that they are forgotten and checked afresh). Stats.SelfChecks counts the
+// that they are forgotten and checked afresh). Data availability's answers
+// are the exception: each is new (a new record, a new reference id), so
+// each, and each request for one, is validated in full and not remembered.
+// Stats.SelfChecks counts the
 // validations, Stats.Checked the responses that passed. The status
 // operations keep each record's answer for its current stage as bytes, and
 // user details keep each token's, so a poll costs a lookup. Turn it off

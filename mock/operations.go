@@ -92,6 +92,21 @@ func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
 	key := checkKey{op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, header: headerKey(r.Header)}
 	ctx := context.WithoutCancel(r.Context())
 	err, _ := h.requestChecks.verdict(key, body, func() error { return h.validator.ValidateRequest(ctx, r, body) })
+	return specRefusal(err)
+}
+
+// checkNewSpec is checkSpec without remembering the verdict, for a request
+// that creates a resource: its id is new each time (a repeated one is a
+// 409), so a remembered verdict would never be read again and keeping it
+// would only cost a copy of every request. Each request is validated in
+// full.
+func (h *Handler) checkNewSpec(r *http.Request, body []byte) *apiError {
+	return specRefusal(h.validator.ValidateRequest(context.WithoutCancel(r.Context()), r, body))
+}
+
+// specRefusal is the 400 for a request the validator refused, nil for one
+// it let through.
+func specRefusal(err error) *apiError {
 	if err == nil {
 		return nil
 	}
@@ -134,7 +149,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		}
 		users = append(users, verification.EchoedUserIdentifier{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
-	if e := h.checkSpec(r, body); e != nil {
+	if e := h.checkNewSpec(r, body); e != nil {
 		return errorReply(*e)
 	}
 	id := *req.VerificationID
@@ -154,7 +169,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	for _, sc := range scopesOf(s) {
 		scopes = append(scopes, verification.AvailableScope{Scope: ptr(sc)})
 	}
-	return reply{status: http.StatusOK, body: verification.DataAvailability{
+	return reply{status: http.StatusOK, unique: true, body: verification.DataAvailability{
 		ReferenceID: refID(rec.ref), VerificationID: ptr(id), User: users, AvailableScopes: scopes,
 	}}
 }
