@@ -61,6 +61,7 @@ var mockCmd = &command{
 					fmt.Fprintf(e.stderr, "cfverify mock: warning: %s is not a loopback address; the mock is reachable from other machines\n", *addr)
 				}
 			}
+			tuneMockGC(e.getenv)
 			srv, err := mock.New(opts...)
 			var netErr *net.OpError
 			switch {
