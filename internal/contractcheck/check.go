@@ -85,6 +85,8 @@ type Checker struct {
 	// byte of what the validator sees (verdicts.go).
 	requests  verdictcache.Cache[[]Finding]
 	responses verdictcache.Cache[responseVerdict]
+	// responseHeaders are the response headers the validator reads.
+	responseHeaders []string
 }
 
 // NewChecker checks with v (openapi.DefaultValidator when nil). With
@@ -96,7 +98,7 @@ func NewChecker(v *openapi.Validator, strict bool) (*Checker, error) {
 			return nil, err
 		}
 	}
-	return &Checker{validator: v, strict: strict}, nil
+	return &Checker{validator: v, strict: strict, responseHeaders: responseHeadersRead(v.Doc())}, nil
 }
 
 // Strict reports whether drift breaks the spec.

@@ -131,3 +131,30 @@ func TestProxy_repeatedExchangesGetOneReportLineEach(t *testing.T) {
 		assert.NotContains(t, report.String(), secret)
 	}
 }
+
+func TestChecker_responseVerdictIgnoresHeadersTheValidatorDoesNotRead(t *testing.T) {
+	c, err := NewChecker(nil, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Content-Type", "Retry-After"}, c.responseHeaders, "Content-Type and the spec's declared response headers")
+
+	answer := func(status int, extra http.Header) Exchange {
+		x := digiLockerExchange(apiHeaders(), status, "application/json", `{"message":"slow down","code":"rate_limit","type":"rate_limit_error"}`)
+		for k, v := range extra {
+			x.ResponseHeader[k] = v
+		}
+		return x
+	}
+	// Per-answer headers the validator never reads: one verdict.
+	for i := range 3 {
+		r := c.Check(t.Context(), answer(429, http.Header{"X-Request-Id": {fmt.Sprint("req-", i)}, "Date": {fmt.Sprint("day ", i)}}))
+		assert.Empty(t, r.Violations)
+	}
+	assert.Equal(t, 1, c.responses.Len())
+	// A declared header is read: another value is another answer, checked.
+	r := c.Check(t.Context(), answer(429, http.Header{"Retry-After": {"soon"}}))
+	assert.NotEmpty(t, r.Violations, "Retry-After is declared an integer")
+	assert.Equal(t, 2, c.responses.Len())
+	r = c.Check(t.Context(), answer(429, http.Header{"Retry-After": {"3"}}))
+	assert.Empty(t, r.Violations)
+	assert.Equal(t, 3, c.responses.Len())
+}
