@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,11 +27,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cfverify/cfverify/internal/contractcheck"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/mock"
 )
 
@@ -97,9 +95,7 @@ func runBench(rounds, calls, concurrency, tputCalls int, prismDir string) error 
 		upTransport.CloseIdleConnections()
 	}()
 
-	newClient := func() *http.Client {
-		return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2, DisableCompression: true}}
-	}
+	newClient := func() *http.Client { return loadgen.NewClient(concurrency) }
 	direct := target{name: "direct", base: m.RootURL(), hc: newClient()}
 	viaProxy := target{name: "proxy", base: "http://" + ln.Addr().String(), hc: newClient()}
 	others := []target{viaProxy}
@@ -131,7 +127,7 @@ func runBench(rounds, calls, concurrency, tputCalls int, prismDir string) error 
 		// Latency rounds: every target once per round, the order rotated
 		// (and reversed every other round) so none is always first.
 		for r := range rounds {
-			got := map[string][]time.Duration{}
+			got := map[string]loadgen.Result{}
 			for _, t := range roundOrder(direct, others, r) {
 				l, err := latencies(t, op, calls)
 				if err != nil {
@@ -139,12 +135,12 @@ func runBench(rounds, calls, concurrency, tputCalls int, prismDir string) error 
 				}
 				got[t.name] = l
 			}
-			d50, d99 := percentile(got[direct.name], 50), percentile(got[direct.name], 99)
+			d50, d99 := got[direct.name].Percentile(0.50), got[direct.name].Percentile(0.99)
 			figs[direct.name].p50 = append(figs[direct.name].p50, us(d50))
 			figs[direct.name].p99 = append(figs[direct.name].p99, us(d99))
 			for _, t := range others {
 				f := figs[t.name]
-				p50, p99 := percentile(got[t.name], 50), percentile(got[t.name], 99)
+				p50, p99 := got[t.name].Percentile(0.50), got[t.name].Percentile(0.99)
 				f.addP50, f.addP99 = append(f.addP50, us(p50-d50)), append(f.addP99, us(p99-d99))
 				f.ratioP50, f.ratioP99 = append(f.ratioP50, float64(p50)/float64(d50)), append(f.ratioP99, float64(p99)/float64(d99))
 				f.p50, f.p99 = append(f.p50, us(p50)), append(f.p99, us(p99))
@@ -236,114 +232,53 @@ func startPrism(dir, upstream string) (string, func(), error) {
 	}
 }
 
-func call(t target, op operation) error {
+// request builds one call of op through t.
+func request(t target, op operation) (*http.Request, error) {
 	req, err := http.NewRequest("GET", t.base+strings.TrimPrefix(op.path, t.strip), nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header = http.Header{
 		"X-Client-Id": {mock.DefaultClientID}, "X-Client-Secret": {mock.DefaultClientSecret}, "X-Api-Version": {"2024-12-01"},
 	}
-	resp, err := t.hc.Do(req)
+	return req, nil
+}
+
+// run sends n calls of op through t, concurrency at a time, with the
+// project's load generator (each answer must be a 200).
+func run(t target, op operation, n, concurrency int) (loadgen.Result, error) {
+	res, err := loadgen.Run(context.Background(), loadgen.Config{
+		Requests: n, Concurrency: concurrency, Timeout: 10 * time.Minute, Client: t.hc,
+		Request: func(int) (*http.Request, error) { return request(t, op) },
+	})
 	if err != nil {
-		return err
+		err = fmt.Errorf("%s: %w", t.name, err)
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("%s %s: status %d", t.name, op.path, resp.StatusCode)
-	}
-	return err
+	return res, err
 }
 
-func latencies(t target, op operation, n int) ([]time.Duration, error) {
-	out := make([]time.Duration, 0, n)
-	for range n {
-		start := time.Now()
-		if err := call(t, op); err != nil {
-			return nil, err
-		}
-		out = append(out, time.Since(start))
-	}
-	return out, nil
-}
+// latencies measures n sequential calls.
+func latencies(t target, op operation, n int) (loadgen.Result, error) { return run(t, op, n, 1) }
 
+// throughput is the requests per second of n calls, concurrency at a time.
 func throughput(t target, op operation, n, concurrency int) (float64, error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	start := time.Now()
-	for range concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(n) {
-				if err := call(t, op); err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(n) / time.Since(start).Seconds(), firstErr
-}
-
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-func percentile(d []time.Duration, p float64) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[max(0, min(i, len(s)-1))]
+	res, err := run(t, op, n, concurrency)
+	return res.PerSecond(), err
 }
 
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
 
 func med(v []float64) string {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return fmt.Sprintf("%.0f", median(s))
+	m, _, _, _ := loadgen.MedianInterval(v)
+	return fmt.Sprintf("%.0f", m)
 }
 
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
-
-// interval is the median of v with a distribution-free 95% interval for it:
-// the order statistics k and n+1-k, k the largest with P(Binomial(n, ½) < k) ≤ 2.5%.
+// interval is the median of v with a distribution-free interval for it
+// (loadgen.MedianInterval), its coverage said when under 95%.
 func interval(v []float64, format string) string {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	k, cum := 0, 0.0
-	for j := 0; j < n; j++ {
-		cum += binomialHalf(n, j)
-		if cum > 0.025 {
-			break
-		}
-		k = j + 1 // P(X <= j) <= 2.5%: the (j+1)-th order statistic is a lower bound
+	m, lo, hi, coverage := loadgen.MedianInterval(v)
+	if coverage < 0.95 {
+		return fmt.Sprintf(format+" [%.0f%%: "+format+" to "+format+"; too few rounds for 95%%]", m, 100*coverage, lo, hi)
 	}
-	if k == 0 {
-		return fmt.Sprintf(format+" (too few rounds for a 95%% interval)", median(s))
-	}
-	return fmt.Sprintf(format+" [95%%: "+format+" to "+format+"]", median(s), s[k-1], s[n-k])
-}
-
-func binomialHalf(n, j int) float64 {
-	// C(n, j) / 2^n, in logs to stay finite.
-	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x + 1)); return v }
-	return math.Exp(lg(n) - lg(j) - lg(n-j) - float64(n)*math.Ln2)
+	return fmt.Sprintf(format+" [95%%: "+format+" to "+format+"]", m, lo, hi)
 }

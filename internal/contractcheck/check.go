@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/verdictcache"
 	"github.com/cfverify/cfverify/openapi"
 )
 
@@ -80,6 +81,12 @@ type Result struct {
 type Checker struct {
 	validator *openapi.Validator
 	strict    bool
+	// The verdicts on requests and responses already checked, by every
+	// byte of what the validator sees (verdicts.go).
+	requests  verdictcache.Cache[[]Finding]
+	responses verdictcache.Cache[responseVerdict]
+	// responseHeaders are the response headers the validator reads.
+	responseHeaders []string
 }
 
 // NewChecker checks with v (openapi.DefaultValidator when nil). With
@@ -91,7 +98,7 @@ func NewChecker(v *openapi.Validator, strict bool) (*Checker, error) {
 			return nil, err
 		}
 	}
-	return &Checker{validator: v, strict: strict}, nil
+	return &Checker{validator: v, strict: strict, responseHeaders: responseHeadersRead(v.Doc())}, nil
 }
 
 // Strict reports whether drift breaks the spec.
@@ -117,7 +124,7 @@ func (c *Checker) Check(ctx context.Context, x Exchange) Result {
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	r.Violations = appendViolations(r.Violations, c.validator.ValidateRequest(ctx, req, x.RequestBody))
+	r.Violations = append(r.Violations, c.requestVerdict(ctx, req, x.RequestBody)...)
 	c.checkResponse(ctx, &r, x)
 	return r
 }
@@ -141,9 +148,9 @@ func (c *Checker) CheckResponse(ctx context.Context, method, path string, status
 func (c *Checker) checkResponse(ctx context.Context, r *Result, x Exchange) {
 	switch {
 	case x.ResponseUnavailable == "":
-		drift, err := c.validator.ValidateResponseAndDrift(ctx, r.Operation, x.Status, x.ResponseHeader, x.ResponseBody)
-		r.Violations = appendViolations(r.Violations, err)
-		r.Drift = appendDrift(r.Drift, drift)
+		v := c.responseVerdict(ctx, r.Operation, x.Status, x.ResponseHeader, x.ResponseBody)
+		r.Violations = append(r.Violations, v.violations...)
+		r.Drift = append(r.Drift, v.drift...)
 	case x.Status > 0:
 		// No body to check, but the status alone can break the spec, or
 		// drift from it (0: no answer was captured).
