@@ -129,7 +129,7 @@
 // validates each distinct answer once (operation, status, headers and every
 // byte of the body, compared exactly) and gives every later send of the same
 // bytes that verdict, a failure included: no answer leaves unchecked, and
-// none is validated twice while the verdicts fit in 64 MiB of bodies (past
+// none is validated twice while the verdicts fit in 64 MiB of bodies and keys (past
 // that they are forgotten and checked afresh). Data availability's answers
 // are the exception: each is new (a new record, a new reference id), so
 // each, and each request for one, is validated in full and not remembered.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/internal/verdictcache"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -54,9 +55,9 @@ type Handler struct {
 	store         *store
 	faults        *faultState
 	validator     SpecValidator
-	checks        checkCache  // the self-check's verdicts, by response
-	requestChecks checkCache  // the request validation's verdicts, by request
-	userAnswers   answerCache // user details, encoded, by token
+	checks        verdictcache.Cache[error] // the self-check's verdicts, by response (the whole answer, every byte)
+	requestChecks verdictcache.Cache[error] // the request validation's verdicts, by request (method, URL, headers, body)
+	userAnswers   answerCache               // user details, encoded, by token
 	log           *slog.Logger
 	webhooks      *webhookSender // nil without WithWebhookURL (webhook.go)
 

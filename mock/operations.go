@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/internal/verdictcache"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -89,9 +90,9 @@ func checkAPIVersion(r *http.Request) *apiError {
 // headers, body), so it is kept per distinct request, like the
 // self-check's: a client polling with the same request is validated once.
 func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
-	key := checkKey{op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, header: headerKey(r.Header)}
+	key := verdictcache.Key{Op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, Header: verdictcache.HeaderKey(r.Header)}
 	ctx := context.WithoutCancel(r.Context())
-	err, _ := h.requestChecks.verdict(key, body, func() error { return h.validator.ValidateRequest(ctx, r, body) })
+	err, _ := h.requestChecks.Verdict(key, body, func() error { return h.validator.ValidateRequest(ctx, r, body) })
 	return specRefusal(err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/cfverify/cfverify/internal/verdictcache"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -138,7 +139,7 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 		if rep.unique {
 			err, fresh = check(), true
 		} else {
-			err, fresh = h.checks.verdict(checkKey{op: op, status: rep.status, header: headerKey(rep.header)}, data, check)
+			err, fresh = h.checks.Verdict(verdictcache.Key{Op: op, Status: rep.status, Header: verdictcache.HeaderKey(rep.header)}, data, check)
 		}
 		if fresh {
 			h.statsMu.Lock()
