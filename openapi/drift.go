@@ -415,7 +415,7 @@ func unknownPropertyMessage(key string, shapes []*shape) string {
 	for _, sh := range shapes {
 		for _, known := range sortedKeys(sh.props) {
 			if strings.EqualFold(key, known) {
-				return fmt.Sprintf("property is not in the spec; its name matches %q but for case, and Go's encoding/json decodes it into that field", known)
+				return fmt.Sprintf("property is not in the spec; its name matches %q but for case: the cfverify client (json v2) ignores it, while a case-insensitive decoder such as encoding/json puts it into that field", known)
 			}
 		}
 	}
