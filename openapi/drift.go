@@ -408,9 +408,10 @@ func propertyShapes(shapes []*shape, key string) []*shape {
 }
 
 // unknownPropertyMessage describes an unknown property, warning when its
-// name differs only in case from a known one: Go's encoding/json matches
-// names case-insensitively, so the generated types would decode it into the
-// known field, unvalidated.
+// name differs only in case from a known one: the client's json v2 decode
+// ignores it, but encoding/json matches names case-insensitively, so code
+// decoding the generated types with it would fill the known field,
+// unvalidated.
 func unknownPropertyMessage(key string, shapes []*shape) string {
 	for _, sh := range shapes {
 		for _, known := range sortedKeys(sh.props) {
