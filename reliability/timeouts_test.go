@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,9 +49,11 @@ var allOps = []opCase{
 }
 
 // stallingServer sends headers and the start of a body, then nothing, until
-// the client hangs up or 10s pass.
-func stallingServer(t *testing.T) *httptest.Server {
+// the client hangs up or 10s pass. It counts the requests it has begun to
+// answer: a call that returned has been counted.
+func stallingServer(t *testing.T, requests *atomic.Int64) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "4096")
 		w.WriteHeader(http.StatusOK)
@@ -114,17 +117,28 @@ type timeoutFigures struct {
 func TestTimeouts_slowAndSilentServers(t *testing.T) {
 	t.Parallel()
 	const limit = 300 * time.Millisecond
-	const slack = 250 * time.Millisecond // scheduling on a loaded machine
-	servers := map[string]func(t *testing.T) string{
-		"stalled body":  func(t *testing.T) string { return stallingServer(t).URL },
-		"never answers": silentServer,
+	// The upper bound proves the call ends with its limit, not with the
+	// server (10 s) or the test's own 10 s context. It leaves room for a
+	// loaded machine; that the attempt timeout does not retry is proved by
+	// counting requests, not by the clock.
+	const slack = 750 * time.Millisecond
+	type server struct {
+		base     string
+		requests *atomic.Int64 // nil: the server never reads a request
+	}
+	servers := map[string]func(t *testing.T) server{
+		"stalled body": func(t *testing.T) server {
+			var n atomic.Int64
+			return server{stallingServer(t, &n).URL, &n}
+		},
+		"never answers": func(t *testing.T) server { return server{silentServer(t), nil} },
 	}
 	for name, start := range servers {
 		for _, bound := range []string{"attempt timeout", "context deadline"} {
 			t.Run(name+"/"+bound, func(t *testing.T) {
 				t.Parallel()
-				base := start(t)
-				opts := []client.Option{client.WithBaseURL(base + "/verification"),
+				srv := start(t)
+				opts := []client.Option{client.WithBaseURL(srv.base + "/verification"),
 					client.WithCredentials("cf_rel_client", "cf_rel_secret")}
 				if bound == "attempt timeout" {
 					opts = append(opts, client.WithTimeout(limit), client.WithRetryPolicy(client.RetryPolicy{}))
@@ -142,6 +156,10 @@ func TestTimeouts_slowAndSilentServers(t *testing.T) {
 							cancel()
 							ctx, cancel = context.WithTimeout(t.Context(), limit)
 						}
+						var before int64
+						if srv.requests != nil {
+							before = srv.requests.Load()
+						}
 						begin := time.Now()
 						res, err := oc.call(ctx, c)
 						took := time.Since(begin)
@@ -153,6 +171,9 @@ func TestTimeouts_slowAndSilentServers(t *testing.T) {
 							fig.NetworkErrors++
 						}
 						assert.True(t, errors.Is(err, context.DeadlineExceeded), "%s: %v", oc.name, err)
+						if srv.requests != nil && bound == "attempt timeout" {
+							assert.Equal(t, int64(1), srv.requests.Load()-before, "%s: one attempt, no retry", oc.name)
+						}
 						assert.GreaterOrEqual(t, took, limit-5*time.Millisecond, "%s", oc.name)
 						assert.Less(t, took, limit+slack, "%s returned %v after a %v limit", oc.name, took, limit)
 						fig.SlowestMS = max(fig.SlowestMS, took.Milliseconds())
