@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,6 +21,9 @@ type collector struct {
 	doc        *openapi3.T
 	req        *http.Request // for re-checking credentials; nil for responses
 	violations []Violation
+	// within is the JSON path of the value a body's schema errors are
+	// about, when that is a member of the body, not the body itself.
+	within []string
 }
 
 func (c *collector) add(location, path, message string) {
@@ -195,6 +199,9 @@ func (c *collector) schemaError(location, name string, e *openapi3.SchemaError) 
 		}
 	}
 	pointer := e.JSONPointer()
+	if len(c.within) > 0 {
+		pointer = append(slices.Clip(c.within), pointer...)
+	}
 	if e.SchemaField == "discriminator" && e.Schema != nil && e.Schema.Discriminator != nil {
 		pointer = append(pointer, e.Schema.Discriminator.PropertyName)
 	}

@@ -1,10 +1,16 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ValidateResponseMember checks one top-level member of a JSON object
@@ -27,9 +33,11 @@ import (
 //     member's value but the member's own schema;
 //   - the property is declared, and its schema, through any oneOf, anyOf
 //     or allOf, is scalar (no object or array), lists no enum, has no not
-//     and is neither readOnly nor writeOnly: then the drift report, which is about
-//     unknown properties and enum values, has nothing to find in it, so the
-//     strict check (ValidateResponseStrict) agrees too.
+//     and is neither readOnly nor writeOnly: then the drift report, which
+//     is about unknown properties and enum values, has nothing to find in
+//     it, so the strict check (ValidateResponseStrict) agrees too;
+//   - value is a JSON scalar: an object or array fails such a schema, and
+//     is left to the whole body's check to report.
 //
 // The error is nil or a *ValidationError.
 func (v *Validator) ValidateResponseMember(ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (independent bool, err error) {
@@ -37,18 +45,16 @@ func (v *Validator) ValidateResponseMember(ctx context.Context, operationID stri
 	if property == nil {
 		return false, nil
 	}
-	decoded, duplicates, derr := v.decode(value)
-	c := collector{doc: v.doc}
-	switch {
-	case derr != nil:
-		c.add(LocationBody, jsonPath([]string{name}), "body is not valid JSON: "+derr.Error())
-	case len(duplicates) > 0:
-		return false, nil // a scalar has no members to repeat; this is not one
-	default:
-		only := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{name: property}}
-		if err := only.VisitJSON(map[string]any{name: decoded}, v.schemaOptions...); err != nil {
-			c.walk(LocationBody, "", err)
-		}
+	if !isScalarJSON(value) {
+		return false, nil
+	}
+	decoded, _, derr := v.decode(value)
+	if derr != nil {
+		return false, nil // not one JSON value: the whole body's check words that
+	}
+	c := collector{doc: v.doc, within: []string{name}}
+	if err := property.Value.VisitJSON(decoded, v.schemaOptions...); err != nil {
+		c.walk(LocationBody, "", err)
 	}
 	if verr := c.result(operationID, KindResponse, status); verr != nil {
 		return true, verr
@@ -69,7 +75,47 @@ func (v *Validator) independentMember(operationID string, status int, header htt
 	if resp == nil || resp.Value == nil {
 		return nil
 	}
-	mt, base := mediaTypeOf(resp.Value.Content, header.Get("Content-Type"))
+	return v.splittable.get(memberKey{operationID, status, header.Get("Content-Type"), name}, resp.Value.Content)
+}
+
+// memberKey names one member of one body: a response's (status > 0) or a
+// request's (status 0).
+type memberKey struct {
+	operationID string
+	status      int
+	contentType string
+	name        string
+}
+
+// splittableMembers remembers splittableMember's answers: the spec never
+// changes, and finding the media type parses the Content-Type. At most
+// maxSplittable answers are kept, as Content-Type values come from callers.
+type splittableMembers struct {
+	answers sync.Map // memberKey → *openapi3.SchemaRef (nil: not splittable)
+	count   atomic.Int64
+}
+
+const maxSplittable = 1024
+
+func (m *splittableMembers) get(key memberKey, content openapi3.Content) *openapi3.SchemaRef {
+	if got, ok := m.answers.Load(key); ok {
+		return got.(*openapi3.SchemaRef)
+	}
+	property := splittableMember(content, key.contentType, key.name)
+	if m.count.Load() < maxSplittable {
+		if _, loaded := m.answers.LoadOrStore(key, property); !loaded {
+			m.count.Add(1)
+		}
+	}
+	return property
+}
+
+// splittableMember returns the schema of property name of the JSON body
+// content describes for contentType, when nothing about the body but that
+// schema depends on the member's value, and the member's schema is one
+// the drift report has nothing to find in; otherwise nil.
+func splittableMember(content openapi3.Content, contentType, name string) *openapi3.SchemaRef {
+	mt, base := mediaTypeOf(content, contentType)
 	if mt == nil || mt.Schema == nil || !isJSON(base) {
 		return nil
 	}
@@ -83,6 +129,112 @@ func (v *Validator) independentMember(operationID string, status int, header htt
 		return nil
 	}
 	return property
+}
+
+// ValidateRequestMember is ValidateResponseMember for a request body: it
+// checks value, the JSON of the top-level member name of req's body,
+// against the schema the spec gives it, as ValidateRequest checks the
+// whole body (req's body is not read). independent is true under the
+// same conditions, for the request body's schema. With independent true, ValidateRequest
+// of a body is exactly ValidateRequest of the body with that member
+// replaced by a valid stand-in (SplitMember), plus this check.
+func (v *Validator) ValidateRequestMember(ctx context.Context, req *http.Request, name string, value []byte) (independent bool, err error) {
+	path := ""
+	if req.URL != nil {
+		path = req.URL.Path
+	}
+	o, _ := v.find(req.Method, path)
+	if o == nil {
+		return false, nil
+	}
+	property := v.splittable.get(memberKey{o.id, 0, req.Header.Get("Content-Type"), name}, requestContent(o))
+	if property == nil || !isScalarJSON(value) {
+		return false, nil
+	}
+	decoded, ok := decodeScalarAsRequest(bytes.TrimSpace(value))
+	if !ok {
+		return false, nil // not one JSON value: the whole body's check words that
+	}
+	// Checked with the options kin-openapi checks a request body with.
+	c := collector{doc: v.doc, within: []string{name}}
+	if err := property.Value.VisitJSON(decoded, v.memberRequestOptions...); err != nil {
+		c.walk(LocationBody, "", err)
+	}
+	if verr := c.result(o.id, KindRequest, 0); verr != nil {
+		return true, verr
+	}
+	return true, nil
+}
+
+// isScalarJSON reports whether value looks like a JSON scalar, not an
+// object or array: only a scalar is split off (a member's schema here is
+// scalar, so any other value fails it, and its check is the whole body's).
+func isScalarJSON(value []byte) bool {
+	trimmed := bytes.TrimSpace(value)
+	return len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '['
+}
+
+// decodeScalarAsRequest decodes a JSON scalar as kin-openapi decodes a
+// request body (encoding/json with UseNumber): a string, a json.Number
+// holding the number's text, a bool or nil.
+func decodeScalarAsRequest(value []byte) (any, bool) {
+	switch value[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(value, &s) != nil {
+			return nil, false
+		}
+		return s, true
+	case 't', 'f', 'n':
+		var b any
+		if json.Unmarshal(value, &b) != nil {
+			return nil, false
+		}
+		return b, true
+	}
+	var n json.Number
+	if json.Unmarshal(value, &n) != nil {
+		return nil, false
+	}
+	return n, true
+}
+
+// SplitMember finds the top-level member name of a JSON object body and
+// returns body with that member's value replaced by standIn (template),
+// every other byte as it was, and the member's value as it was. ok is
+// false, and nothing is returned, when body is not one valid JSON object
+// (by encoding/json/jsontext's strict rules: no repeated names, valid
+// UTF-8) or has no member name.
+func SplitMember(body []byte, name string, standIn []byte) (template, value []byte, ok bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, nil, false
+	}
+	var start, end int64 = -1, -1
+	for dec.PeekKind() != '}' {
+		key, err := dec.ReadToken()
+		if err != nil {
+			return nil, nil, false
+		}
+		matches := key.String() == name // the token is void after the next read
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, false
+		}
+		if matches {
+			end = dec.InputOffset()
+			start = end - int64(len(raw))
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // the closing brace
+		return nil, nil, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF || start < 0 {
+		return nil, nil, false // trailing data, or no such member
+	}
+	template = make([]byte, 0, len(body)-int(end-start)+len(standIn))
+	template = append(append(append(template, body[:start]...), standIn...), body[end:]...)
+	return template, body[start:end], true
 }
 
 // scalarWithoutEnum reports whether every schema s reaches through oneOf,

@@ -30,6 +30,10 @@ type Validator struct {
 	// the body from the caller's bytes, so it is never copied again.
 	responseOptions *openapi3filter.Options
 	schemaOptions   []openapi3.SchemaValidationOption
+	// memberRequestOptions are the options kin-openapi validates a request
+	// body with (ValidateRequestMember).
+	memberRequestOptions []openapi3.SchemaValidationOption
+	splittable           splittableMembers
 
 	drift *driftCompiler
 	// decode is decodeBody; the agreement tests set decodeSlow.
@@ -89,6 +93,7 @@ func newValidator(doc *openapi3.T, asResponse bool) (*Validator, error) {
 		},
 		schemaOptions: append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, schemaOptions...),
 	}
+	v.memberRequestOptions = append([]openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}, schemaOptions...)
 	var driftOptions []openapi3.SchemaValidationOption
 	if asResponse {
 		v.schemaOptions = append(v.schemaOptions, openapi3.VisitAsResponse())
