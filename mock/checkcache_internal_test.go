@@ -10,8 +10,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cfverify/cfverify/openapi"
 )
 
 // countingValidator counts the requests it validates.
@@ -81,9 +84,10 @@ func (c *answerCounter) ValidateResponse(ctx context.Context, op string, status 
 	return c.SpecValidator.ValidateResponse(ctx, op, status, header, body)
 }
 
-// Data availability's answers are new on every call, so neither they nor
-// their requests go through the verdict caches: each is validated in full,
-// a refusal or a violation every time, and nothing is remembered.
+// Data availability's answers are new on every call. With a validator that
+// cannot check a member on its own (this stand-in), neither they nor their
+// requests go through the verdict caches: each is validated in full, a
+// refusal or a violation every time, and nothing is remembered.
 func TestDataAvailability_validatesEveryRequestAndAnswerInFull(t *testing.T) {
 	v, err := defaultValidator()
 	require.NoError(t, err)
@@ -123,4 +127,91 @@ func TestDataAvailability_validatesEveryRequestAndAnswerInFull(t *testing.T) {
 
 	assert.LessOrEqual(t, h.checks.Len(), 2, "at most the refusal and the stand-in 500 remembered, no 200")
 	assert.Zero(t, h.requestChecks.Len(), "no request remembered")
+}
+
+// postDataAvailability sends a valid data availability request for id.
+func postDataAvailability(h *Handler, id string) *httptest.ResponseRecorder {
+	body := `{"verification_id":"` + id + `","user":[{"identifier_type":"MOBILE","identifier_value":"9999912345"}]}`
+	r := httptest.NewRequest(http.MethodPost, "/user/data-availability", strings.NewReader(body))
+	r.Header = http.Header{"X-Client-Id": {DefaultClientID}, "X-Client-Secret": {DefaultClientSecret},
+		"X-Api-Version": {"2024-12-01"}, "Content-Type": {"application/json"}}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// With the spec's validator, data availability's answers are checked by
+// shape: the answer with stand-in ids is validated once and remembered,
+// and each answer's own reference_id and verification_id are checked on
+// every send.
+func TestDataAvailability_checksTheShapeOnceAndTheIDsEachTime(t *testing.T) {
+	h, err := NewHandler()
+	require.NoError(t, err)
+	defer h.Close()
+	for i := range 5 {
+		w := postDataAvailability(h, "da_shape_"+strconv.Itoa(i))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		assert.Contains(t, w.Body.String(), `"verification_id":"da_shape_`+strconv.Itoa(i)+`"`, "the real answer is sent, not the template")
+		assert.NotContains(t, w.Body.String(), `"shape"`)
+	}
+	s := h.Stats()
+	assert.Equal(t, 5, s.Checked)
+	assert.Equal(t, 1, s.SelfChecks, "one shape validated whole")
+	assert.Equal(t, 1, h.checks.Len(), "the shape's verdict is remembered, not each answer's")
+	assert.Equal(t, 1, h.requestChecks.Len(), "and the request's shape, not each request's")
+}
+
+// specWith is a validator for the embedded spec with its first old text
+// replaced by new.
+func specWith(t *testing.T, old, new string) *openapi.Validator {
+	t.Helper()
+	require.Contains(t, string(openapi.YAML), old)
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(strings.Replace(string(openapi.YAML), old, new, 1)))
+	require.NoError(t, err)
+	v, err := openapi.NewValidator(doc)
+	require.NoError(t, err)
+	return v
+}
+
+// A request id the spec refuses is refused on every request, though the
+// request's shape is remembered: here a spec whose request ids may have at
+// most 10 characters. The refusal names the member and the rule.
+func TestDataAvailability_aBadRequestIDIsRefusedOnEveryRequest(t *testing.T) {
+	v := specWith(t, "      minLength: 1\n      maxLength: 50\n", "      minLength: 1\n      maxLength: 10\n")
+	h, err := NewHandler(WithValidator(v))
+	require.NoError(t, err)
+	defer h.Close()
+	assert.Equal(t, http.StatusOK, postDataAvailability(h, "da_ok").Code)
+	for i := range 3 {
+		w := postDataAvailability(h, "da_far_too_long_"+strconv.Itoa(i))
+		assert.Equal(t, http.StatusBadRequest, w.Code, "request %d", i)
+		assert.Contains(t, w.Body.String(), "$.verification_id")
+		assert.Contains(t, w.Body.String(), "maximum string length is 10")
+	}
+	assert.Equal(t, http.StatusOK, postDataAvailability(h, "da_ok_2").Code)
+	assert.Equal(t, 1, h.requestChecks.Len(), "one shape remembered")
+}
+
+// A varying member that breaks the spec is stopped on every send, though
+// the shape's verdict is remembered: here a spec whose verification_id may
+// have at most 10 characters.
+func TestDataAvailability_aBadIDIsStoppedOnEverySend(t *testing.T) {
+	const field = "          description: Your id of this request, echoed back.\n"
+	v := specWith(t, field, field+"          maxLength: 10\n")
+	h, err := NewHandler(WithValidator(v))
+	require.NoError(t, err)
+	defer h.Close()
+
+	assert.Equal(t, http.StatusOK, postDataAvailability(h, "da_ok").Code)
+	for i := range 3 {
+		w := postDataAvailability(h, "da_far_too_long_"+strconv.Itoa(i))
+		assert.Equal(t, http.StatusInternalServerError, w.Code, "send %d", i)
+		assert.Equal(t, "1", w.Header().Get("X-Mock-Violation"))
+		assert.Contains(t, w.Body.String(), "$.verification_id")
+	}
+	assert.Equal(t, http.StatusOK, postDataAvailability(h, "da_ok_2").Code)
+	s := h.Stats()
+	assert.Equal(t, 3, s.Violations)
+	assert.Equal(t, 2, s.Checked)
+	assert.Equal(t, 1, s.SelfChecks, "one shape validated whole; the ids on each send")
 }

@@ -131,9 +131,13 @@
 // bytes that verdict, a failure included: no answer leaves unchecked, and
 // none is validated twice while the verdicts fit in 64 MiB of bodies and keys (past
 // that they are forgotten and checked afresh). Data availability's answers
-// are the exception: each is new (a new record, a new reference id), so
-// each, and each request for one, is validated in full and not remembered.
-// Stats.SelfChecks counts the
+// are new every time (a new record, a new reference id), and so are its
+// requests (a new verification id): for them the verdict kept is that of
+// the body with its ids replaced by stand-ins, and the ids themselves are
+// checked on every send, against the schemas the spec gives them. The spec
+// decides that this is the whole check (openapi.ValidateResponseMember and
+// ValidateRequestMember, held to the whole body's check by tests); where it
+// is not, the body is validated whole. Stats.SelfChecks counts the
 // validations, Stats.Checked the responses that passed. The status
 // operations keep each record's answer for its current stage as bytes, and
 // user details keep each token's, so a poll costs a lookup. Turn it off

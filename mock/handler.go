@@ -32,7 +32,7 @@ type Stats struct {
 	Requests   int               `json:"requests"`    // requests received
 	Responses  int               `json:"responses"`   // answers to the operations (faults included, the /_mock/ endpoints not)
 	Checked    int               `json:"checked"`     // responses the self-check passed (each distinct body is validated once: SelfChecks)
-	SelfChecks int               `json:"self_checks"` // distinct responses validated against the spec
+	SelfChecks int               `json:"self_checks"` // distinct responses (data availability: distinct shapes) validated whole against the spec
 	Violations int               `json:"violations"`  // responses the self-check stopped
 	Faults     map[FaultKind]int `json:"faults"`      // faults injected, by kind
 }

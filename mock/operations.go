@@ -14,6 +14,7 @@ import (
 
 	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/internal/verdictcache"
+	"github.com/cfverify/cfverify/openapi"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -96,13 +97,37 @@ func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
 	return specRefusal(err)
 }
 
-// checkNewSpec is checkSpec without remembering the verdict, for a request
-// that creates a resource: its id is new each time (a repeated one is a
-// 409), so a remembered verdict would never be read again and keeping it
-// would only cost a copy of every request. Each request is validated in
-// full.
-func (h *Handler) checkNewSpec(r *http.Request, body []byte) *apiError {
-	return specRefusal(h.validator.ValidateRequest(context.WithoutCancel(r.Context()), r, body))
+// checkNewSpec is checkSpec for a request that creates a resource: its
+// body carries an id that is new each time (a repeated one is a 409), so
+// its verdict by bytes would never be read again. The verdict kept is the
+// body's with the id replaced by a stand-in, and the id is checked on every
+// request; the spec decides (openapi.ValidateRequestMember) whether that is
+// the whole check. Where it is not, or the validator cannot split it, the
+// request is validated whole and nothing is remembered.
+func (h *Handler) checkNewSpec(r *http.Request, body []byte, idMember string) *apiError {
+	ctx := context.WithoutCancel(r.Context())
+	whole := func() *apiError { return specRefusal(h.validator.ValidateRequest(ctx, r, body)) }
+	mc, ok := h.validator.(requestMemberChecker)
+	if !ok {
+		return whole()
+	}
+	template, id, ok := openapi.SplitMember(body, idMember, []byte(`"shape"`))
+	if !ok {
+		return whole()
+	}
+	independent, idErr := mc.ValidateRequestMember(ctx, r, idMember, id)
+	if !independent {
+		return whole()
+	}
+	key := verdictcache.Key{Op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, Header: verdictcache.HeaderKey(r.Header)}
+	templateErr, _ := h.requestChecks.Verdict(key, template, func() error { return h.validator.ValidateRequest(ctx, r, template) })
+	return specRefusal(joinViolations(templateErr, idErr))
+}
+
+// requestMemberChecker is the optional part of a SpecValidator that checks
+// one member of a request body on its own (*openapi.Validator has it).
+type requestMemberChecker interface {
+	ValidateRequestMember(ctx context.Context, req *http.Request, name string, value []byte) (independent bool, err error)
 }
 
 // specRefusal is the 400 for a request the validator refused, nil for one
@@ -150,7 +175,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		}
 		users = append(users, verification.EchoedUserIdentifier{IdentifierType: verification.IdentifierTypeMOBILE, IdentifierValue: *u.IdentifierValue})
 	}
-	if e := h.checkNewSpec(r, body); e != nil {
+	if e := h.checkNewSpec(r, body, "verification_id"); e != nil {
 		return errorReply(*e)
 	}
 	id := *req.VerificationID
@@ -170,9 +195,14 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	for _, sc := range scopesOf(s) {
 		scopes = append(scopes, verification.AvailableScope{Scope: ptr(sc)})
 	}
-	return reply{status: http.StatusOK, unique: true, body: verification.DataAvailability{
-		ReferenceID: refID(rec.ref), VerificationID: ptr(id), User: users, AvailableScopes: scopes,
-	}}
+	answer := verification.DataAvailability{ReferenceID: refID(rec.ref), VerificationID: ptr(id), User: users, AvailableScopes: scopes}
+	// The record's reference id and the caller's id make every answer new;
+	// the rest repeats, and is the shape the self-check remembers.
+	template := answer
+	template.ReferenceID, template.VerificationID = refID(1), ptr("shape")
+	return reply{status: http.StatusOK, body: answer, shape: &answerShape{template: template, members: []member{
+		{"reference_id", answer.ReferenceID}, {"verification_id", answer.VerificationID},
+	}}}
 }
 
 func (h *Handler) userDetails(r *http.Request, body []byte) reply {

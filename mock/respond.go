@@ -3,11 +3,13 @@ package mock
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/cfverify/cfverify/internal/verdictcache"
+	"github.com/cfverify/cfverify/openapi"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -19,10 +21,34 @@ type reply struct {
 	header  http.Header
 	offSpec bool // a deliberate fault the spec cannot describe: not self-checked
 	fault   FaultKind
-	// unique marks an answer no later send repeats (data availability's:
-	// a new record, a new reference id): its self-check runs in full
-	// without remembering the verdict, which would never be read again.
-	unique bool
+	// shape is set for an answer no later send repeats (data
+	// availability's: a new record, a new reference id). Its verdict by
+	// bytes would never be read again; its shape's is.
+	shape *answerShape
+}
+
+// answerShape splits an answer that is new on every send into what
+// repeats and what does not: template, the same answer with its varying
+// top-level members set to fixed valid stand-ins, and those members'
+// real values. The self-check keeps the template's verdict, as it keeps
+// any answer's, and checks the members on every send; the spec decides
+// (openapi.ValidateResponseMember) whether that is the whole check, and
+// where it is not, the answer is checked whole.
+type answerShape struct {
+	template any
+	members  []member
+}
+
+// member is one top-level member of a JSON object: its name and value.
+type member struct {
+	name  string
+	value any
+}
+
+// memberChecker is the optional part of a SpecValidator that checks one
+// member of a response on its own (*openapi.Validator has it).
+type memberChecker interface {
+	ValidateResponseMember(ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (independent bool, err error)
 }
 
 func errorReply(e apiError) reply { return reply{status: e.status, body: e.body()} }
@@ -135,11 +161,12 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 		// cancellation must not become a cached verdict.
 		ctx := context.WithoutCancel(ctx)
 		check := func() error { return h.checkResponse(ctx, op, rep.status, header, data) }
+		key := verdictcache.Key{Op: op, Status: rep.status, Header: verdictcache.HeaderKey(rep.header)}
 		var fresh bool
-		if rep.unique {
-			err, fresh = check(), true
+		if rep.shape != nil {
+			err, fresh = h.checkShaped(ctx, op, rep, header, key, check)
 		} else {
-			err, fresh = h.checks.Verdict(verdictcache.Key{Op: op, Status: rep.status, Header: verdictcache.HeaderKey(rep.header)}, data, check)
+			err, fresh = h.checks.Verdict(key, data, check)
 		}
 		if fresh {
 			h.statsMu.Lock()
@@ -168,4 +195,66 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(data)
+}
+
+// checkShaped is the self-check of an answer with a shape: the template's
+// verdict from the cache (checked once) and each varying member's own
+// check, or, where the validator or the spec cannot split the check, whole
+// (checkWhole, every send). fresh says whether a check of a whole body ran.
+func (h *Handler) checkShaped(ctx context.Context, op string, rep reply, header http.Header, key verdictcache.Key, checkWhole func() error) (err error, fresh bool) {
+	mc, ok := h.validator.(memberChecker)
+	if !ok {
+		return checkWhole(), true
+	}
+	var memberErrs []error
+	for _, m := range rep.shape.members {
+		raw, err := json.Marshal(m.value)
+		if err != nil {
+			return checkWhole(), true
+		}
+		independent, err := mc.ValidateResponseMember(ctx, op, rep.status, header, m.name, raw)
+		if !independent {
+			return checkWhole(), true
+		}
+		if err != nil {
+			memberErrs = append(memberErrs, err)
+		}
+	}
+	template, err := encode(reply{body: rep.shape.template})
+	if err != nil {
+		return checkWhole(), true
+	}
+	templateErr, fresh := h.checks.Verdict(key, template, func() error {
+		return h.checkResponse(ctx, op, rep.status, header, template)
+	})
+	return joinViolations(append([]error{templateErr}, memberErrs...)...), fresh
+}
+
+// joinViolations makes one error of the verdicts on a body's parts (a
+// template's and its members'): one *openapi.ValidationError holding every
+// violation, as a check of the whole body would give, when each is one.
+func joinViolations(errs ...error) error {
+	var joined *openapi.ValidationError
+	var others []error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var verr *openapi.ValidationError
+		if !errors.As(err, &verr) {
+			others = append(others, err)
+			continue
+		}
+		if joined == nil {
+			joined = &openapi.ValidationError{Operation: verr.Operation, Kind: verr.Kind, Status: verr.Status}
+		}
+		joined.Violations = append(joined.Violations, verr.Violations...)
+	}
+	if joined != nil {
+		others = append([]error{joined}, others...)
+	}
+	if len(others) == 1 {
+		return others[0]
+	}
+	return errors.Join(others...)
 }
