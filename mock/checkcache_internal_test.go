@@ -95,15 +95,7 @@ func TestDataAvailability_validatesEveryRequestAndAnswerInFull(t *testing.T) {
 	h, err := NewHandler(WithValidator(counting))
 	require.NoError(t, err)
 	defer h.Close()
-	post := func(id string) *httptest.ResponseRecorder {
-		body := `{"verification_id":"` + id + `","user":[{"identifier_type":"MOBILE","identifier_value":"9999912345"}]}`
-		r := httptest.NewRequest(http.MethodPost, "/user/data-availability", strings.NewReader(body))
-		r.Header = http.Header{"X-Client-Id": {DefaultClientID}, "X-Client-Secret": {DefaultClientSecret},
-			"X-Api-Version": {"2024-12-01"}, "Content-Type": {"application/json"}}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w
-	}
+	post := func(id string) *httptest.ResponseRecorder { return postDataAvailability(h, id) }
 	for i := range 4 {
 		w := post("da_each_" + strconv.Itoa(i))
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
