@@ -125,6 +125,18 @@ func noDecompression(t *testing.T) *http.Client {
 	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// getDigiLocker sends a DigiLocker status call through the proxy at base,
+// with the API's headers, and returns the answer as the client sees it.
+func getDigiLocker(ctx context.Context, t *testing.T, base string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/verification/digilocker?verification_id=ABC00123", nil)
+	require.NoError(t, err)
+	req.Header = apiHeaders()
+	resp, err := noDecompression(t).Do(req)
+	require.NoError(t, err)
+	return resp
+}
+
 // waitResults waits for n results: the proxy records after it answers.
 func waitResults(t *testing.T, rec *Recorder, n int) []Result {
 	t.Helper()
@@ -345,11 +357,7 @@ func TestProxy_upstreamDownIsAProxyFault(t *testing.T) {
 	require.NoError(t, ln.Close()) // nothing listens there now
 	proxy, rec, report := startProxy(t, "http://"+addr, false, nil)
 
-	req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-	require.NoError(t, err)
-	req.Header = apiHeaders()
-	resp, err := noDecompression(t).Do(req)
-	require.NoError(t, err)
+	resp := getDigiLocker(t.Context(), t, proxy.URL)
 	defer resp.Body.Close()
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
@@ -434,11 +442,7 @@ func TestProxy_responseOverTheCapIsForwardedUnchecked(t *testing.T) {
 	upSrv := httptest.NewServer(up)
 	t.Cleanup(upSrv.Close)
 	proxy, rec, _ := startProxy(t, upSrv.URL, false, func(c *ProxyConfig) { c.MaxResponseBytes = 1024 })
-	req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-	require.NoError(t, err)
-	req.Header = apiHeaders()
-	resp, err := noDecompression(t).Do(req)
-	require.NoError(t, err)
+	resp := getDigiLocker(t.Context(), t, proxy.URL)
 	got, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.NoError(t, err)
@@ -459,11 +463,7 @@ func TestProxy_truncatedUpstreamBody(t *testing.T) {
 	}))
 	t.Cleanup(upSrv.Close)
 	proxy, rec, _ := startProxy(t, upSrv.URL, false, nil)
-	req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-	require.NoError(t, err)
-	req.Header = apiHeaders()
-	resp, err := noDecompression(t).Do(req)
-	require.NoError(t, err)
+	resp := getDigiLocker(t.Context(), t, proxy.URL)
 	got, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Error(t, err, "the client sees the body end early, as it would without the proxy")
@@ -497,11 +497,7 @@ func TestProxy_checksAgainstTheSpec(t *testing.T) {
 			upSrv := httptest.NewServer(up)
 			t.Cleanup(upSrv.Close)
 			proxy, rec, report := startProxy(t, upSrv.URL, tc.strict, nil)
-			req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-			require.NoError(t, err)
-			req.Header = apiHeaders()
-			resp, err := noDecompression(t).Do(req)
-			require.NoError(t, err)
+			resp := getDigiLocker(t.Context(), t, proxy.URL)
 			resp.Body.Close()
 			r := waitResults(t, rec, 1)[0]
 			assert.Equal(t, tc.broke, r.Broke)
@@ -595,11 +591,7 @@ func TestProxy_answersBeforeChecking(t *testing.T) {
 	t.Cleanup(release) // before the server closes, which waits for the handler
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-	require.NoError(t, err)
-	req.Header = apiHeaders()
-	resp, err := noDecompression(t).Do(req)
-	require.NoError(t, err)
+	resp := getDigiLocker(ctx, t, proxy.URL)
 	got, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.NoError(t, err, "the answer arrives while the proxy's post-answer work is held")

@@ -105,11 +105,7 @@ func TestProxy_repeatedExchangesGetOneReportLineEach(t *testing.T) {
 	proxy, rec, report := startProxy(t, upSrv.URL, false, nil)
 	const n = 5
 	for range n {
-		req, err := http.NewRequestWithContext(t.Context(), "GET", proxy.URL+"/verification/digilocker?verification_id=ABC00123", nil)
-		require.NoError(t, err)
-		req.Header = apiHeaders()
-		resp, err := noDecompression(t).Do(req)
-		require.NoError(t, err)
+		resp := getDigiLocker(t.Context(), t, proxy.URL)
 		resp.Body.Close()
 	}
 	results := waitResults(t, rec, n)
