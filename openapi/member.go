@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-json-experiment/json/jsontext"
@@ -75,39 +73,7 @@ func (v *Validator) independentMember(operationID string, status int, header htt
 	if resp == nil || resp.Value == nil {
 		return nil
 	}
-	return v.splittable.get(memberKey{operationID, status, header.Get("Content-Type"), name}, resp.Value.Content)
-}
-
-// memberKey names one member of one body: a response's (status > 0) or a
-// request's (status 0).
-type memberKey struct {
-	operationID string
-	status      int
-	contentType string
-	name        string
-}
-
-// splittableMembers remembers splittableMember's answers: the spec never
-// changes, and finding the media type parses the Content-Type. At most
-// maxSplittable answers are kept, as Content-Type values come from callers.
-type splittableMembers struct {
-	answers sync.Map // memberKey → *openapi3.SchemaRef (nil: not splittable)
-	count   atomic.Int64
-}
-
-const maxSplittable = 1024
-
-func (m *splittableMembers) get(key memberKey, content openapi3.Content) *openapi3.SchemaRef {
-	if got, ok := m.answers.Load(key); ok {
-		return got.(*openapi3.SchemaRef)
-	}
-	property := splittableMember(content, key.contentType, key.name)
-	if m.count.Load() < maxSplittable {
-		if _, loaded := m.answers.LoadOrStore(key, property); !loaded {
-			m.count.Add(1)
-		}
-	}
-	return property
+	return splittableMember(resp.Value.Content, header.Get("Content-Type"), name)
 }
 
 // splittableMember returns the schema of property name of the JSON body
@@ -147,7 +113,7 @@ func (v *Validator) ValidateRequestMember(ctx context.Context, req *http.Request
 	if o == nil {
 		return false, nil
 	}
-	property := v.splittable.get(memberKey{o.id, 0, req.Header.Get("Content-Type"), name}, requestContent(o))
+	property := splittableMember(requestContent(o), req.Header.Get("Content-Type"), name)
 	if property == nil || !isScalarJSON(value) {
 		return false, nil
 	}

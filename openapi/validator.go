@@ -33,7 +33,6 @@ type Validator struct {
 	// memberRequestOptions are the options kin-openapi validates a request
 	// body with (ValidateRequestMember).
 	memberRequestOptions []openapi3.SchemaValidationOption
-	splittable           splittableMembers
 
 	drift *driftCompiler
 	// decode is decodeBody; the agreement tests set decodeSlow.
