@@ -14,6 +14,9 @@
 #   make ts-check         TypeScript types from the spec (openapi-typescript, @hey-api/openapi-ts), compiled with tsc
 #   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy
 #   make breaking         oasdiff: breaking changes against the released baseline
+#   make api-check        apidiff: incompatible Go API changes against the baseline (API_BASE=<ref> for another)
+#   make api-selftest     proves api-check fails on a removed exported identifier
+#   make api-count        exported identifiers per public package
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks: bench/paired.txt (paired ratios), bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
@@ -36,7 +39,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count
 
 test:
 	$(GO) test -count=1 ./...
@@ -166,6 +169,19 @@ breaking:
 
 downstream:
 	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+# The Go API gate: fails on an incompatible change to any public package's
+# exported API (apidiff) against the newest v* tag, else the commit in
+# tools/api/baseline-ref, unless tools/api/incompatible.acknowledged lists it.
+# API_BASE=<git ref> compares with any commit instead.
+api-check:
+	GO=$(GO) bash tools/api/check.sh
+
+api-selftest:
+	GO=$(GO) bash tools/api/selftest.sh
+
+api-count:
+	$(GO) run ./tools/api/count
 
 spec-checks: lint-spec ts-check breaking downstream spec-peers
 
