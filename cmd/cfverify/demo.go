@@ -43,6 +43,8 @@ var demoCmd = &command{
 		aliasFlag(fs, "consent-id", "consent-verification-id", true)
 		aliasFlag(fs, "fi-id", "fi-verification-id", true)
 		e.addAPIFlags(fs, false)
+		timeout := fs.Lookup("timeout") // the demo polls: the --wait deadline
+		timeout.Usage, timeout.DefValue = "give up after `duration`, every step included", defaultWaitTimeout.String()
 		return d.run
 	},
 }

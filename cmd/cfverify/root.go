@@ -131,7 +131,6 @@ func (a *app) leaf(c *command, e *env) *cobra.Command {
 	cc := &cobra.Command{
 		Use:     strings.TrimSpace(words[len(words)-1] + " " + c.args),
 		Short:   c.summary,
-		Long:    c.summary,
 		Example: c.example,
 		GroupID: c.group,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -171,7 +170,6 @@ func (a *app) group(root *cobra.Command, name string) *cobra.Command {
 	g := &cobra.Command{
 		Use:     name,
 		Short:   spec.summary,
-		Long:    spec.summary,
 		Example: spec.example,
 		GroupID: spec.group,
 		// Not runnable: without a command, cobra prints the group's help and
@@ -232,6 +230,7 @@ func (a *app) helpCommand() *cobra.Command {
 			if len(rest) > 0 {
 				return unknownCommand(target, rest[0])
 			}
+			target.InitDefaultHelpFlag() // as --help would: the same text
 			return target.Help()
 		},
 	}
@@ -279,7 +278,8 @@ func (a *app) hoistLeadingFlags(args []string) ([]string, error) {
 		}
 	}
 	rest := args[i:]
-	if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+	if len(rest) == 0 || strings.HasPrefix(rest[0], "-") ||
+		rest[0] == cobra.ShellCompRequestCmd || rest[0] == cobra.ShellCompNoDescRequestCmd { // cobra adds these as it runs
 		return args, nil
 	}
 	cmd, after, err := a.root.Find(rest)

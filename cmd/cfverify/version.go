@@ -20,9 +20,6 @@ import (
 // reports the module version the Go toolchain stamped into the binary.
 var version string
 
-// readBuildInfo is debug.ReadBuildInfo; tests replace it.
-var readBuildInfo = debug.ReadBuildInfo
-
 // versionInfo is what cfverify version reports.
 type versionInfo struct {
 	version  string // -X main.version, else the module version, else "(devel)"
@@ -31,10 +28,17 @@ type versionInfo struct {
 	modified bool   // vcs.modified: built from a tree with uncommitted changes
 }
 
+// buildVersion is this binary's version.
 func buildVersion() versionInfo {
-	v := versionInfo{version: version}
-	info, ok := readBuildInfo()
-	if !ok {
+	info, ok := debug.ReadBuildInfo()
+	return versionFrom(version, info, ok)
+}
+
+// versionFrom reads the version from -X main.version (release), else the
+// build info's module version, and the VCS stamp of the build info.
+func versionFrom(release string, info *debug.BuildInfo, ok bool) versionInfo {
+	v := versionInfo{version: release}
+	if !ok || info == nil {
 		if v.version == "" {
 			v.version = "(devel)"
 		}
