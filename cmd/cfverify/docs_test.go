@@ -23,7 +23,9 @@ func writeCLIReference(t *testing.T, dir string) {
 		c.InitDefaultHelpFlag()
 	}
 	require.NoError(t, doc.GenMarkdownTreeCustom(root, dir,
-		func(string) string { return "<!-- Generated from the commands by `make generate`; do not edit. -->\n\n" },
+		func(string) string {
+			return "<!-- Generated from the commands by `make generate`; do not edit. -->\n\n"
+		},
 		func(name string) string { return name }))
 }
 

@@ -221,8 +221,12 @@ func TestHelp_listsOnlyFlagsTheCommandReads(t *testing.T) {
 				cancel()
 				ctx = cancelled
 			}
+			getenv := func(k string) string { return env[k] }
+			if name == "webhook verify" { // stops at the missing secret, its flags read, before reading stdin
+				getenv = func(string) string { return "" }
+			}
 			var out, errOut bytes.Buffer
-			a := newApp(func(k string) string { return env[k] }, &out, &errOut)
+			a := newApp(getenv, &out, &errOut)
 			_, cmd := a.execute(ctx, args, &errOut)
 			require.Equal(t, name, pathOf(cmd), "%v ran %q: %s", args, pathOf(cmd), errOut.String())
 			cmd.Flags().VisitAll(func(f *pflag.Flag) {
