@@ -57,13 +57,17 @@ func (e *env) addVerbose(fs *pflag.FlagSet, usage string) {
 	e.verbose = boolFlag(fs, "verbose", usage)
 }
 
-// checkAPIFlags checks the values of the API flags before anything runs.
+// checkAPIFlags checks the values of the API flags before anything runs
+// (CASHFREE_ENV is checked when the client is built: the demo on its mock
+// does not read it).
 func (e *env) checkAPIFlags() error {
 	if e.api == nil {
 		return nil
 	}
-	if _, _, err := e.api.where(e.getenv); err != nil {
-		return usagef(e.name, "%v", err)
+	if name := e.api.env.Get(); name != "" {
+		if _, err := client.ParseEnvironment(name); err != nil {
+			return usagef(e.name, "--env: want sandbox or production, got %q", name)
+		}
 	}
 	if e.api.retries.Get() < 0 {
 		return usagef(e.name, "--retries: want 0 or more, got %d", e.api.retries.Get())

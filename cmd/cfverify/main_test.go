@@ -435,3 +435,12 @@ func TestDemo_remotePath(t *testing.T) {
 	assert.Contains(t, r.stdout, "✗ cfverify: getDigiLockerStatus: HTTP 404")
 	assert.Contains(t, r.stdout, "1 failed")
 }
+
+func TestDemo_onTheMockReadsNoVariable(t *testing.T) {
+	t.Parallel()
+	c := &cli{t: t, env: map[string]string{"CASHFREE_ENV": "staging", "CASHFREE_BASE_URL": "http://127.0.0.1:1/verification"}}
+	r := c.run("demo", "--poll-interval", "1ms")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "built-in mock at http://127.0.0.1:")
+	assert.NotContains(t, r.stdout, "127.0.0.1:1/")
+}
