@@ -121,6 +121,12 @@ func newApp(getenv func(string) string, stdout, stderr io.Writer) *app {
 	root.SetCompletionCommandGroupID(groupInfo)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" { // cobra's, worded as the others are
+			c.Short = "print a shell completion script: bash, zsh, fish or powershell"
+			c.Example = "  source <(cfverify completion bash)\n  cfverify completion zsh > \"${fpath[1]}/_cfverify\""
+		}
+	}
 	a.root = root
 	return a
 }
