@@ -150,7 +150,6 @@ func (a *app) leaf(c *command, e *env) *cobra.Command {
 		cc.Long = c.summary + "\n\n" + c.long
 	}
 	body := c.flags(cc.Flags(), e)
-	cc.Flags().SortFlags = true
 	cc.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkAliases(cmd.Flags()); err != nil {
 			return usagef(c.name, "%v", err)
