@@ -104,5 +104,7 @@ func TestScenarios_strictClean(t *testing.T) {
 			}
 		})
 	}
-	t.Cleanup(func() { t.Log(fmt.Sprintf("%d exchanges checked in strict mode, %d faults retried", exchanges, faults)) })
+	t.Cleanup(func() {
+		t.Log(fmt.Sprintf("%d exchanges checked in strict mode, %d faults retried", exchanges, faults))
+	})
 }
