@@ -225,6 +225,12 @@ actionlint:
 node-example:
 	bash scripts/node-example.sh
 
+# examples/typescript (openapi-typescript + openapi-fetch, tsc --strict)
+# through cfverify proxy --strict in front of cfverify mock; Node 20+, the
+# packages pinned by its package-lock.json.
+ts-example:
+	bash scripts/ts-example.sh
+
 # The proxy's added latency (p50, p99) and throughput against direct calls
 # to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
 bench-proxy:
