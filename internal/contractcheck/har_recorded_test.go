@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cfverify/cfverify/mock"
 )
 
 // The HARs under testdata/har were recorded from the mock's own traffic by
@@ -90,6 +93,38 @@ func TestCheckHAR_recordedFromTheMock(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The fixtures are checked in: they may hold the mock's synthetic
+// credentials and tokens only, never a real one (a recording pointed at the
+// sandbox by mistake fails here).
+func TestCheckHAR_recordedHoldNoSecrets(t *testing.T) {
+	t.Parallel()
+	token := regexp.MustCompile(`^Bearer ((expired|denied)_)?har-[a-z]+-token$`)
+	for _, name := range []string{"playwright-embed", "playwright-attach", "playwright-omit", "mitmproxy"} {
+		_, tree := recorded(t, name)
+		credentials := 0
+		for _, e := range harEntries(tree) {
+			for _, h := range e.(map[string]any)["request"].(map[string]any)["headers"].([]any) {
+				nv := h.(map[string]any)
+				value, _ := nv["value"].(string)
+				switch strings.ToLower(nv["name"].(string)) {
+				case "x-client-id":
+					assert.Equal(t, mock.DefaultClientID, value, name)
+					credentials++
+				case "x-client-secret":
+					assert.Equal(t, mock.DefaultClientSecret, value, name)
+					credentials++
+				case "authorization":
+					assert.Regexp(t, token, value, name)
+					credentials++
+				case "cookie", "x-cf-signature":
+					t.Errorf("%s: a %s header was recorded", name, nv["name"])
+				}
+			}
+		}
+		assert.Positive(t, credentials, "%s: the credentials were looked at", name)
 	}
 }
 
