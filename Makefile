@@ -25,6 +25,8 @@
 #   make actionlint       lint the GitHub Actions recipe in examples/ci
 #   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
 #   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
+#   make record-hars      re-record the HAR fixtures (Playwright + chromium, mitmproxy) from the mock; not CI
+#   make ts-example       examples/typescript (openapi-typescript + openapi-fetch) through cfverify proxy --strict
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -39,7 +41,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count record-hars ts-example
 
 test:
 	$(GO) test -count=1 ./...
@@ -239,7 +241,20 @@ actionlint:
 node-example:
 	bash scripts/node-example.sh
 
+# examples/typescript (openapi-typescript + openapi-fetch, tsc --strict)
+# through cfverify proxy --strict in front of cfverify mock; Node 20+, the
+# packages pinned by its package-lock.json.
+ts-example:
+	bash scripts/ts-example.sh
+
 # The proxy's added latency (p50, p99) and throughput against direct calls
 # to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
 bench-proxy:
 	$(GO) run ./bench/proxylatency
+
+# The HAR fixtures of internal/contractcheck (testdata/har), recorded from
+# the mock's own traffic by Playwright (embed, attach, omit) driving
+# Debian's chromium, and by mitmproxy's har_dump as a reverse proxy. Needs
+# `apt-get install -y chromium mitmproxy`; not run in CI.
+record-hars:
+	bash tools/har-record/record.sh

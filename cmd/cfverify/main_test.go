@@ -240,7 +240,7 @@ func TestFI_jsonAndCSV(t *testing.T) {
 		assert.Regexp(t, amount, row[8], "amount")
 		assert.Regexp(t, amount, row[9], "balance")
 		assert.Contains(t, []string{"CREDIT", "DEBIT"}, row[6])
-		assert.Contains(t, []string{"UPI", "NEFT", "IMPS", "ATM", "CARD"}, row[7])
+		assert.Contains(t, []string{"UPI", "FT", "ATM", "CARD"}, row[7], "the ReBIT modes the spec lists")
 		_, err := time.Parse(time.RFC3339, row[4])
 		require.NoError(t, err)
 		assert.True(t, strings.HasSuffix(row[4], "+05:30"), row[4])

@@ -266,6 +266,9 @@ func printExchange(w io.Writer, r contractcheck.Result) {
 	for _, d := range r.Drift {
 		fmt.Fprintf(w, "%s %s\n", head, d)
 	}
+	if r.RequestUnchecked != "" {
+		fmt.Fprintf(w, "%s: request body not checked: %s\n", head, r.RequestUnchecked)
+	}
 	if r.Unchecked != "" {
 		fmt.Fprintf(w, "%s: response body not checked: %s\n", head, r.Unchecked)
 	}

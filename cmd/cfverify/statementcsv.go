@@ -83,7 +83,7 @@ func writeCSV(w io.Writer, fi *verification.FinancialInformation) (rows int, err
 			bal = tx.Balance.Decimal.String()
 		}
 		if err := cw.Write([]string{tx.FIPID, tx.MaskedAccNumber, tx.LinkRefNumber, tx.TxnID, ts, vd,
-			string(tx.Type), tx.Mode, tx.Amount.String(), bal, tx.Narration, tx.Reference}); err != nil {
+			string(tx.Type), string(tx.Mode), tx.Amount.String(), bal, tx.Narration, tx.Reference}); err != nil {
 			return rows, err
 		}
 		rows++
