@@ -20,15 +20,7 @@ func (h *Handler) stageReply(rec *record, stage int) reply {
 	if c := rec.encoded; c != nil && c.stage == stage {
 		return reply{status: http.StatusOK, raw: c.data}
 	}
-	var body any
-	switch rec.res {
-	case ResourceDigiLocker:
-		body = h.digiLockerBody(rec, stage)
-	case ResourceConsent:
-		body = consentBody(h.cfg.seed, rec, stage)
-	default:
-		body = fiBody(rec, stage)
-	}
+	body := statusKinds[rec.res].body(h, rec, stage)
 	data, err := encode(reply{body: body})
 	if err != nil {
 		return reply{status: http.StatusOK, body: body} // write reports the error

@@ -81,43 +81,39 @@ var (
 // lookup describes how one status operation names what it looks up: by your
 // id or by Cashfree's reference, never both; and the errors that go with it.
 type lookup struct {
-	idParam, refParam string
-	missing           apiError // neither id given
-	both              apiError // both ids given
-	idInvalid         apiError // the id is not 1-50 of [A-Za-z0-9._-]
-	refInvalid        apiError // the reference is not a positive integer
-	idNotFound        apiError
-	refNotFound       apiError
+	res         Resource
+	idParam     string
+	refParam    string
+	missing     apiError // neither id given
+	both        apiError // both ids given
+	idInvalid   apiError // the id is not 1-50 of [A-Za-z0-9._-]
+	refInvalid  apiError // the reference is not a positive integer
+	idNotFound  apiError
+	refNotFound apiError
 }
 
-var (
-	digiLockerLookup = lookup{
-		idParam: operation.DigiLockerStatus.IDParam, refParam: operation.DigiLockerStatus.RefParam,
-		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "Please provide verification_id or reference_id"},
-		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "Please provide either verification_id or reference_id, not both"}, // cfverify
-		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "verification_id_value_invalid", "Please enter a valid verification_id"},
-		refInvalid:  apiError{http.StatusBadRequest, typeValidation, "reference_id_value_invalid", msgBadRequest},
-		idNotFound:  apiError{http.StatusNotFound, typeNotFound, "verification_id_value_invalid", "Please enter a valid verification_id"},
-		refNotFound: apiError{http.StatusNotFound, typeNotFound, "reference_id_value_invalid", "Please enter a valid reference_id"},
+// lookups are the status operations' lookups, by operation id, made from
+// the operation table: the vendor names each error after the parameter
+// (reference_id_value_invalid, "Please enter a valid fi_ref_id").
+var lookups = func() map[string]lookup {
+	m := map[string]lookup{}
+	for _, op := range operation.Lookups() {
+		m[op.ID] = lookup{
+			res: Resource(op.Resource), idParam: op.IDParam, refParam: op.RefParam,
+			missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", op.Missing},
+			both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", op.Both}, // cfverify
+			idInvalid:   errParamInvalid(op.IDParam),
+			refInvalid:  apiError{http.StatusBadRequest, typeValidation, op.RefParam + "_value_invalid", msgBadRequest},
+			idNotFound:  apiError{http.StatusNotFound, typeNotFound, op.IDParam + "_value_invalid", "Please enter a valid " + op.IDParam},
+			refNotFound: apiError{http.StatusNotFound, typeNotFound, op.RefParam + "_value_invalid", "Please enter a valid " + op.RefParam},
+		}
 	}
-	consentLookup = lookup{
-		idParam: operation.ConsentStatus.IDParam, refParam: operation.ConsentStatus.RefParam,
-		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide consent_verification_id or consent_ref_id"},
-		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide either consent_verification_id or consent_ref_id, not both"}, // cfverify
-		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "consent_verification_id_value_invalid", "Please enter a valid consent_verification_id"},
-		refInvalid:  apiError{http.StatusBadRequest, typeValidation, "consent_ref_id_value_invalid", msgBadRequest},
-		idNotFound:  apiError{http.StatusNotFound, typeNotFound, "consent_verification_id_value_invalid", "Please enter a valid consent_verification_id"},
-		refNotFound: apiError{http.StatusNotFound, typeNotFound, "consent_ref_id_value_invalid", "Please enter a valid consent_ref_id"},
-	}
-	fiLookup = lookup{
-		idParam: operation.FinancialInformation.IDParam, refParam: operation.FinancialInformation.RefParam,
-		missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide fi_verification_id or fi_ref_id"},
-		both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", "provide either fi_verification_id or fi_ref_id, not both"}, // cfverify
-		idInvalid:   apiError{http.StatusBadRequest, typeValidation, "fi_verification_id_value_invalid", "Please enter a valid fi_verification_id"},
-		refInvalid:  apiError{http.StatusBadRequest, typeValidation, "fi_ref_id_value_invalid", msgBadRequest},
-		idNotFound:  apiError{http.StatusNotFound, typeNotFound, "fi_verification_id_value_invalid", "Please enter a valid fi_verification_id"},
-		refNotFound: apiError{http.StatusNotFound, typeNotFound, "fi_ref_id_value_invalid", "Please enter a valid fi_ref_id"},
-	}
-)
+	return m
+}()
+
+// errParamInvalid is the 400 of a parameter that breaks its rule.
+func errParamInvalid(name string) apiError {
+	return apiError{http.StatusBadRequest, typeValidation, name + "_value_invalid", "Please enter a valid " + name}
+}
 
 func ptr[T any](v T) *T { return &v }

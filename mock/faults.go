@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cfverify/cfverify/internal/operation"
 )
 
 // FaultKind names a way the mock fails on purpose.
@@ -100,16 +103,21 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// operationAliases lets people name operations as the CLI does.
-var operationAliases = map[string]string{
-	"data-availability": OpDataAvailability,
-	"user-details":      OpUserDetails,
-	"digilocker":        OpDigiLockerStatus,
-	"digilocker-status": OpDigiLockerStatus,
-	"consent":           OpConsentStatus,
-	"consent-status":    OpConsentStatus,
-	"fi":                OpFinancialInformation,
-}
+// operationAliases lets people name operations as the CLI does (its
+// command, or the resource: "consent-status", "consent"), from the table.
+var operationAliases, aliasList = func() (map[string]string, string) {
+	m := map[string]string{}
+	var short []string
+	for _, op := range operation.All {
+		for _, name := range []string{op.Command, op.Resource} {
+			if name != "" {
+				m[name] = op.ID
+			}
+		}
+		short = append(short, cmp.Or(op.Resource, op.Command))
+	}
+	return m, strings.Join(short, ", ")
+}()
 
 func canonicalOperation(name string) (string, error) {
 	if name == "" || name == "*" || name == "all" {
@@ -123,7 +131,7 @@ func canonicalOperation(name string) (string, error) {
 			return op, nil
 		}
 	}
-	return "", fmt.Errorf("unknown operation %q (use an operationId such as %s, or one of data-availability, user-details, digilocker, consent, fi)", name, OpDigiLockerStatus)
+	return "", fmt.Errorf("unknown operation %q (use an operationId such as %s, or one of %s)", name, OpDigiLockerStatus, aliasList)
 }
 
 func (f *Fault) normalize() error {

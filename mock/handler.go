@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,7 +154,7 @@ func (h *Handler) Create(res Resource, id, scenario string) (int64, error) {
 	if !validID(id) {
 		return 0, fmt.Errorf("mock: id %q is not 1-50 letters, digits, '.', '-' or '_'", id)
 	}
-	if res != ResourceDigiLocker && res != ResourceConsent && res != ResourceFI && res != ResourceDataAvailability {
+	if !slices.Contains(resources, res) {
 		return 0, fmt.Errorf("mock: unknown resource %q", res)
 	}
 	var s Scenario

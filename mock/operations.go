@@ -18,20 +18,6 @@ import (
 	"github.com/cfverify/cfverify/verification"
 )
 
-// handle answers a request that meets no fault.
-func (h *Handler) handle(op string, r *http.Request, body []byte) reply {
-	switch op {
-	case OpDataAvailability:
-		return h.dataAvailability(r, body)
-	case OpUserDetails:
-		return h.userDetails(r, body)
-	case OpDigiLockerStatus, OpConsentStatus, OpFinancialInformation:
-		return h.status(op, r, body)
-	}
-	return reply{status: http.StatusNotImplemented, offSpec: true,
-		body: apiError{http.StatusNotImplemented, typeInternal, "not_implemented", "the mock does not serve " + op + " yet"}.body()}
-}
-
 // checkClient checks the client id, secret and (when required) signature.
 func (h *Handler) checkClient(r *http.Request) *apiError {
 	id, secret := r.Header.Get("x-client-id"), r.Header.Get("x-client-secret")
@@ -161,7 +147,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 	case req.VerificationID == nil || *req.VerificationID == "":
 		return errorReply(errVerificationIDMissing)
 	case !validID(*req.VerificationID):
-		return errorReply(digiLockerLookup.idInvalid)
+		return errorReply(errParamInvalid("verification_id"))
 	case len(req.User) == 0:
 		return errorReply(errUserMissing)
 	}
@@ -230,15 +216,16 @@ func (h *Handler) userDetails(r *http.Request, body []byte) reply {
 	return reply{status: http.StatusOK, raw: data}
 }
 
-// status answers the three status operations.
-func (h *Handler) status(op string, r *http.Request, body []byte) reply {
+// status answers a status operation of the table (operation.Lookups).
+func (h *Handler) status(op operation.Operation, r *http.Request, body []byte) reply {
 	if e := h.checkClient(r); e != nil {
 		return errorReply(*e)
 	}
 	if e := checkAPIVersion(r); e != nil {
 		return errorReply(*e)
 	}
-	lk, res := lookupOf(op)
+	lk := lookups[op.ID]
+	res := lk.res
 	q := r.URL.Query()
 	id, refText := q.Get(lk.idParam), q.Get(lk.refParam)
 	var ref int64
@@ -270,12 +257,12 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 	} else if rec = h.store.byID[res][id]; rec == nil {
 		s, names := h.scen.resolve(id)
 		_, listed := h.cfg.ids[id]
-		if _, _, notFound := s.errorFor(op); notFound || (h.cfg.strictIDs && !listed) {
+		if _, _, notFound := s.errorFor(op.ID); notFound || (h.cfg.strictIDs && !listed) {
 			return errorReply(lk.idNotFound)
 		}
 		rec = h.newRecord(res, id, s, names)
 	}
-	if e, ok, notFound := rec.scenario.errorFor(op); ok {
+	if e, ok, notFound := rec.scenario.errorFor(op.ID); ok {
 		if notFound {
 			if ref != 0 {
 				return errorReply(lk.refNotFound)

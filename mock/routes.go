@@ -22,7 +22,11 @@ const (
 
 // Operations lists the operationIds the mock serves.
 func Operations() []string {
-	return []string{OpDataAvailability, OpUserDetails, OpDigiLockerStatus, OpConsentStatus, OpFinancialInformation}
+	ids := make([]string, len(operation.All))
+	for i, op := range operation.All {
+		ids[i] = op.ID
+	}
+	return ids
 }
 
 // BasePath is the path prefix of the real servers
@@ -88,7 +92,11 @@ func (h *Handler) lookupID(op string, r *http.Request, body []byte) string {
 		token, _ := bearer(r)
 		return token
 	}
-	lk, res := lookupOf(op)
+	lk, ok := lookups[op]
+	if !ok {
+		return ""
+	}
+	res := lk.res
 	if id := q.Get(lk.idParam); id != "" {
 		return id
 	}
@@ -101,17 +109,6 @@ func (h *Handler) lookupID(op string, r *http.Request, body []byte) string {
 		}
 	}
 	return ref
-}
-
-func lookupOf(op string) (lookup, Resource) {
-	switch op {
-	case OpConsentStatus:
-		return consentLookup, ResourceConsent
-	case OpFinancialInformation:
-		return fiLookup, ResourceFI
-	default:
-		return digiLockerLookup, ResourceDigiLocker
-	}
 }
 
 func bearer(r *http.Request) (string, bool) {

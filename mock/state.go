@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -19,7 +20,16 @@ const (
 	ResourceDataAvailability Resource = "data-availability"
 )
 
-var resources = []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI, ResourceDataAvailability}
+// resources are the operation table's resources (operation.Operation.Resource).
+var resources = func() []Resource {
+	var out []Resource
+	for _, op := range operation.All {
+		if op.Resource != "" {
+			out = append(out, Resource(op.Resource))
+		}
+	}
+	return out
+}()
 
 // record is one verification, consent, financial-information request or
 // data-availability request the mock has seen.
@@ -44,13 +54,8 @@ type stageBytes struct {
 
 // stages is the length of the status path the record's resource follows.
 func (r *record) stages() int {
-	switch r.res {
-	case ResourceDigiLocker:
-		return len(r.scenario.DigiLocker)
-	case ResourceConsent:
-		return len(r.scenario.Consent)
-	case ResourceFI:
-		return len(r.scenario.FI)
+	if k, ok := statusKinds[r.res]; ok {
+		return k.stages(r.scenario)
 	}
 	return 0
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/webhook"
 )
 
@@ -196,27 +197,12 @@ func (h *Handler) webhookStages(rec *record, at func(int) int) {
 	if s == nil {
 		return
 	}
-	var path []string
-	op := OpDigiLockerStatus
-	switch rec.res {
-	case ResourceDigiLocker:
-		for _, st := range rec.scenario.DigiLocker {
-			path = append(path, string(st))
-		}
-	case ResourceConsent:
-		op = OpConsentStatus
-		for _, st := range rec.scenario.Consent {
-			path = append(path, string(st))
-		}
-	case ResourceFI:
-		op = OpFinancialInformation
-		for _, st := range rec.scenario.FI {
-			path = append(path, string(st))
-		}
-	default:
+	kind, ok := statusKinds[rec.res]
+	if !ok {
 		return
 	}
-	if _, fails, _ := rec.scenario.errorFor(op); fails || len(path) == 0 {
+	path := kind.path(rec.scenario)
+	if _, fails, _ := rec.scenario.errorFor(kind.op.ID); fails || len(path) == 0 {
 		return // a record that only answers errors never reaches a status
 	}
 	key := string(rec.res) + "/" + rec.id
@@ -418,8 +404,8 @@ func (h *Handler) webhookSweep() {
 			case <-t.C:
 			}
 			h.store.mu.Lock()
-			for _, res := range []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI} {
-				for _, rec := range h.store.byID[res] {
+			for _, op := range operation.Lookups() {
+				for _, rec := range h.store.byID[Resource(op.Resource)] {
 					h.webhookStages(rec, h.stageAt(rec))
 				}
 			}
