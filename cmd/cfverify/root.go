@@ -38,12 +38,12 @@ const (
 
 // commands are every command but the groups (webhook), help and completion.
 func commands() []*command {
-	return []*command{
-		dataAvailabilityCmd, userDetailsCmd, digiLockerCmd, consentCmd, fiCmd, // commands.go
+	api := append([]*command{dataAvailabilityCmd, userDetailsCmd}, statusCommands...) // commands.go, statuscmd.go
+	return append(api,
 		mockCmd, proxyCmd, validateCmd, // mockcmd.go, proxy.go, validate.go
 		webhookVerifyCmd, webhookListenCmd, webhookSendCmd, // webhookcmd.go
 		specCmd, versionCmd, demoCmd, // commands.go, version.go, demo.go
-	}
+	)
 }
 
 // groupCommands are the commands that only hold others.
