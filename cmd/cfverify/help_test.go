@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/mock"
 )
 
@@ -104,8 +105,8 @@ func TestHelp_groups(t *testing.T) {
 	api := top.stdout[strings.Index(top.stdout, "API calls"):strings.Index(top.stdout, "Local tools:")]
 	tools := top.stdout[strings.Index(top.stdout, "Local tools:"):strings.Index(top.stdout, "Information:")]
 	info := top.stdout[strings.Index(top.stdout, "Information:"):]
-	for _, name := range []string{"data-availability", "user-details", "digilocker-status", "consent-status", "fi"} {
-		assert.Contains(t, api, "\n  "+name+" ")
+	for _, op := range operation.All {
+		assert.Contains(t, api, "\n  "+op.Command+" ")
 	}
 	for _, name := range []string{"mock", "proxy", "validate", "webhook"} {
 		assert.Contains(t, tools, "\n  "+name+" ")
@@ -152,7 +153,7 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 		}
 		return all
 	}
-	return map[string][][]string{
+	invocations := map[string][][]string{
 		"data-availability": {
 			with([]string{"data-availability", "--verification-id", "read-da", "--mobile", "9988123456", "--pretty"}, api),
 			with([]string{"data-availability", "--verification-id", "x", "--mobile", "1"}, badEnv),
@@ -161,19 +162,9 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 			with([]string{"user-details", "--token", "t", "--pretty"}, api),
 			with([]string{"user-details", "--token", "t"}, badEnv),
 		},
-		"digilocker-status": {
-			with([]string{"digilocker-status", "--verification-id", "read-dl", "--wait", "--poll-interval", "1ms", "--pretty"}, api),
-			with([]string{"digilocker-status", "--reference-id", "1"}, badEnv),
-		},
-		"consent-status": {
-			with([]string{"consent-status", "--verification-id", "read-c", "--wait", "--poll-interval", "1ms", "--pretty"}, api),
-			with([]string{"consent-status", "--reference-id", "1"}, badEnv),
-		},
-		"fi": {
-			with([]string{"fi", "--verification-id", "read-fi", "--wait", "--poll-interval", "1ms", "--csv"}, api),
-			with([]string{"fi", "--verification-id", "read-fi", "--pretty"}, api),
-			with([]string{"fi", "--reference-id", "1"}, badEnv),
-		},
+		// The status commands' flags of their own; the flags they share
+		// come from the operation table, below.
+		"fi": {with([]string{"fi", "--verification-id", "read-fi", "--wait", "--poll-interval", "1ms", "--csv"}, api)},
 		"mock": {{"mock", "--addr", "127.0.0.1:0", "--seed", "3", "--polls", "1", "--stage-duration", "1s",
 			"--fixture", "../../mock/testdata/fixture.json", "--fault", "kind=status,status=500,ids=x", "--strict", "--no-self-check",
 			"--client-id", "a", "--client-secret", "b", "--webhook-url", "http://127.0.0.1:1/h", "--webhook-duplicates", "1", "--verbose"}},
@@ -200,6 +191,12 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 			{"demo", "--env", "staging"},
 		},
 	}
+	for _, op := range operation.Lookups() {
+		invocations[op.Command] = append(invocations[op.Command],
+			with([]string{op.Command, "--verification-id", "read-" + op.Resource, "--wait", "--poll-interval", "1ms", "--pretty"}, api),
+			with([]string{op.Command, "--reference-id", "1"}, badEnv))
+	}
+	return invocations
 }
 
 // Every flag a command's help lists is one its code reads: the API flags
