@@ -1,7 +1,7 @@
 # cfverify: the commands a newcomer and CI need.
 #   make demo             the five operations against the built-in mock (no credentials, no network)
 #   make test             all tests (unit, contract, examples)
-#   make generate         regenerate verification/types.gen.go and internal/rawclient from the spec, docs/cli from the commands
+#   make generate         regenerate verification/types.gen.go, internal/rawclient and internal/mockapi from the spec, docs/cli from the commands
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
 #   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests

@@ -4,8 +4,9 @@
 // The result types live in package verification, the client in package
 // client, the embedded spec and its validator in package openapi. This file
 // holds the generator directives: `go generate ./...` regenerates
-// verification/types.gen.go and the raw client that tests use as an oracle
-// (internal/rawclient) from openapi/verification.yaml.
+// verification/types.gen.go, the raw client that tests use as an oracle
+// (internal/rawclient) and the server interface the mock implements
+// (internal/mockapi) from openapi/verification.yaml.
 package cfverify
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config openapi/oapi-codegen.yaml openapi/verification.yaml
