@@ -243,10 +243,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var rt *route
 	var allowed []string
-	for i, candidate := range specRoutes()[path] {
+	for i, candidate := range operationRoutes()[path] {
 		allowed = append(allowed, candidate.method)
 		if candidate.method == r.Method {
-			rt = &specRoutes()[path][i]
+			rt = &operationRoutes()[path][i]
 		}
 	}
 	if rt == nil {

@@ -40,7 +40,8 @@ const AdminPath = "/_mock/"
 
 const maxBody = 1 << 20
 
-// route is one operation of the spec: the mock's routes come from the spec.
+// route is one operation of the table (internal/operation), which
+// TestTable_matchesSpec holds to the spec.
 type route struct {
 	op, method, path string
 }
@@ -50,14 +51,12 @@ var (
 	routes     map[string][]route // by path, without the base path
 )
 
-func specRoutes() map[string][]route {
+func operationRoutes() map[string][]route {
 	routesOnce.Do(func() {
 		routes = map[string][]route{}
-		doc := openapi.MustLoad()
-		for path, item := range doc.Paths.Map() {
-			for method, op := range item.Operations() {
-				routes[path] = append(routes[path], route{op: op.OperationID, method: method, path: path})
-			}
+		for _, op := range operation.All {
+			path := "/" + op.Path
+			routes[path] = append(routes[path], route{op: op.ID, method: op.Method, path: path})
 		}
 	})
 	return routes
@@ -65,7 +64,7 @@ func specRoutes() map[string][]route {
 
 // documented reports whether the spec documents a status for an operation.
 func documented(op string, status int) bool {
-	for _, rs := range specRoutes() {
+	for _, rs := range operationRoutes() {
 		for _, r := range rs {
 			if r.op != op {
 				continue
