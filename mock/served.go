@@ -10,9 +10,8 @@ import (
 // exchange is one request being answered. Its methods are the server
 // interface generated from the spec (internal/mockapi), one per operation,
 // so an operation added to the spec does not compile until the mock serves
-// it here. The generated parameters are not used: each operation reads its
-// query and headers itself, in the vendor's order of checks (credentials
-// before parameters), which the generated binding would reverse.
+// it here. Each operation reads its query and headers itself, in the
+// vendor's order of checks (credentials before parameters).
 type exchange struct {
 	h    *Handler
 	body []byte
@@ -21,45 +20,48 @@ type exchange struct {
 
 var _ mockapi.ServerInterface = (*exchange)(nil)
 
-func (x *exchange) GetDataAvailability(_ http.ResponseWriter, r *http.Request, _ mockapi.GetDataAvailabilityParams) {
+func (x *exchange) GetDataAvailability(_ http.ResponseWriter, r *http.Request) {
 	x.rep = x.h.dataAvailability(r, x.body)
 }
 
-func (x *exchange) GetUserDetails(_ http.ResponseWriter, r *http.Request, _ mockapi.GetUserDetailsParams) {
+func (x *exchange) GetUserDetails(_ http.ResponseWriter, r *http.Request) {
 	x.rep = x.h.userDetails(r, x.body)
 }
 
-func (x *exchange) GetDigiLockerStatus(_ http.ResponseWriter, r *http.Request, _ mockapi.GetDigiLockerStatusParams) {
+func (x *exchange) GetDigiLockerStatus(_ http.ResponseWriter, r *http.Request) {
 	x.rep = x.h.status(operation.DigiLockerStatus, r, x.body)
 }
 
-func (x *exchange) GetConsentStatus(_ http.ResponseWriter, r *http.Request, _ mockapi.GetConsentStatusParams) {
+func (x *exchange) GetConsentStatus(_ http.ResponseWriter, r *http.Request) {
 	x.rep = x.h.status(operation.ConsentStatus, r, x.body)
 }
 
-func (x *exchange) GetFinancialInformation(_ http.ResponseWriter, r *http.Request, _ mockapi.GetFinancialInformationParams) {
+func (x *exchange) GetFinancialInformation(_ http.ResponseWriter, r *http.Request) {
 	x.rep = x.h.status(operation.FinancialInformation, r, x.body)
 }
 
-// handle answers a request that meets no fault. TestHandle_servesEveryOperation
-// holds this switch to the spec's operations.
+// servers are the generated methods (mockapi.Handlers, by method and path)
+// by operation id of the table.
+var servers = func() map[string]func(mockapi.ServerInterface, http.ResponseWriter, *http.Request) {
+	m := map[string]func(mockapi.ServerInterface, http.ResponseWriter, *http.Request){}
+	for _, op := range operation.All {
+		if serve, ok := mockapi.Handlers[op.Method+" /"+op.Path]; ok {
+			m[op.ID] = serve
+		}
+	}
+	return m
+}()
+
+// handle answers a request that meets no fault, through the operation's
+// method of the generated interface.
 func (h *Handler) handle(op string, r *http.Request, body []byte) reply {
-	x := exchange{h: h, body: body}
-	switch op {
-	case operation.DataAvailabilityID:
-		x.GetDataAvailability(nil, r, mockapi.GetDataAvailabilityParams{})
-	case operation.UserDetailsID:
-		x.GetUserDetails(nil, r, mockapi.GetUserDetailsParams{})
-	case operation.DigiLockerStatusID:
-		x.GetDigiLockerStatus(nil, r, mockapi.GetDigiLockerStatusParams{})
-	case operation.ConsentStatusID:
-		x.GetConsentStatus(nil, r, mockapi.GetConsentStatusParams{})
-	case operation.FinancialInformationID:
-		x.GetFinancialInformation(nil, r, mockapi.GetFinancialInformationParams{})
-	default:
+	serve, ok := servers[op]
+	if !ok {
 		return reply{status: http.StatusNotImplemented, offSpec: true,
 			body: apiError{http.StatusNotImplemented, typeInternal, "not_implemented", "the mock does not serve " + op + " yet"}.body()}
 	}
+	x := &exchange{h: h, body: body}
+	serve(x, nil, r)
 	return x.rep
 }
 

@@ -13,8 +13,8 @@ import (
 )
 
 // TestHandle_servesEveryOperation: every operation of the spec reaches its
-// method of the generated server interface; none falls through to the 501
-// that an operation the dispatch forgot would get.
+// method of the generated server interface through the operation table;
+// none falls through to the 501 of an operation the table lacks.
 func TestHandle_servesEveryOperation(t *testing.T) {
 	h, err := NewHandler()
 	require.NoError(t, err)
@@ -30,6 +30,7 @@ func TestHandle_servesEveryOperation(t *testing.T) {
 		}
 	}
 	assert.Equal(t, len(operation.All), seen)
+	assert.Len(t, servers, seen)
 	rep := h.handle("getSomethingNew", httptest.NewRequest(http.MethodGet, "/new", nil), nil)
 	assert.Equal(t, http.StatusNotImplemented, rep.status, "an operation the mock lacks is a 501")
 }
