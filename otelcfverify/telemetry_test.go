@@ -84,7 +84,7 @@ func attr(kvs []attribute.KeyValue, key attribute.Key) (attribute.Value, bool) {
 
 func TestTelemetry_spanPerCallWithAttemptChildren(t *testing.T) {
 	c, exporter, _, traceparent := setup(t, 2)
-	_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("verif-" + testMobile))
+	_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("verif-"+testMobile))
 	require.NoError(t, err)
 
 	spans := exporter.GetSpans()
