@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/cfverify/cfverify/metrics"
 	"github.com/cfverify/cfverify/mock"
 )
 
@@ -44,11 +45,14 @@ var mockCmd = &command{
 		secret := fs.String("client-secret", mock.DefaultClientSecret, "the client secret requests must carry")
 		webhookURL := fs.String("webhook-url", "", "POST signed webhook events to this `URL` as statuses change (GET /_mock/webhooks lists them)")
 		webhookDups := fs.Int("webhook-duplicates", 0, "a fault: send every webhook event this many extra times")
+		maxRecords := fs.Int("max-records", mock.DefaultMaxRecords, "hold at most `N` records (ids), forgetting the oldest first")
+		recordTTL := fs.Duration("record-ttl", mock.DefaultRecordTTL, "forget a record this long after it was made; a forgotten id is answered as an unknown one")
+		metricsAddr := metricsAddrFlag(fs)
 		return func(ctx context.Context) error {
 			opts := []mock.Option{
 				mock.WithAddr(*addr), mock.WithSeed(*seed), mock.WithPolls(*polls), mock.WithStageDuration(*stage),
 				mock.WithStrictIDs(*strict), mock.WithSelfCheck(!*noCheck), mock.WithCredentials(*clientID, *secret),
-				mock.WithFaults(faults...), mock.WithLogger(e.logger()),
+				mock.WithFaults(faults...), mock.WithLogger(e.logger()), mock.WithRecordRetention(*maxRecords, *recordTTL),
 			}
 			if *fixture != "" {
 				opts = append(opts, mock.WithFixtureFile(*fixture))
@@ -70,6 +74,12 @@ var mockCmd = &command{
 			case err != nil:
 				return usagef(e.cmd.name, "%v", err)
 			}
+			ms, err := startMetrics(*metricsAddr, e.stdout, "cfverify mock", metrics.NewMockCollector(srv.Handler))
+			if err != nil {
+				srv.Close()
+				return err
+			}
+			defer ms.close()
 			fmt.Fprintf(e.stdout, "cfverify mock: serving the Cashfree Verification API at %s\n", srv.URL())
 			fmt.Fprintf(e.stdout, "  credentials: x-client-id %s, x-client-secret %s; any bearer token for user details\n", *clientID, *secret)
 			fmt.Fprintf(e.stdout, "  scenarios by id prefix (expired_, denied_, partial_, slow_, flaky_, …: see go doc github.com/cfverify/cfverify/mock)\n")
@@ -77,8 +87,10 @@ var mockCmd = &command{
 			if *webhookURL != "" {
 				fmt.Fprintf(e.stdout, "  webhooks: signed with the client secret, sent to %s; deliveries: GET %s/_mock/webhooks\n", *webhookURL, srv.RootURL())
 			}
+			ms.announce(e.stdout)
 			<-ctx.Done()
-			srv.Close()
+			ms.drain()
+			stopMock(ctx, srv, e.stderr)
 			st := srv.Stats()
 			fmt.Fprintf(e.stdout, "cfverify mock: stopped after %d requests: %d responses checked against the spec, %d violations, %d faults injected\n",
 				st.Requests, st.Checked, st.Violations, st.FaultsInjected())

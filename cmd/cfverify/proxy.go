@@ -36,6 +36,7 @@ var proxyCmd = &command{
 		strict := fs.Bool("strict", false, "count drift (fields and enum values the spec does not know) as a violation")
 		allowProd := fs.Bool("allow-production", false, "allow forwarding to the production API")
 		maxRequest := fs.Int64("max-request-bytes", contractcheck.DefaultMaxRequestBytes, "answer 413 to a request body over `N` bytes, without forwarding it")
+		metricsAddr := metricsAddrFlag(fs)
 		return func(ctx context.Context) error {
 			target, err := e.proxyUpstream(*upstream, *allowProd)
 			if err != nil {
@@ -56,12 +57,18 @@ var proxyCmd = &command{
 			if e.g.timeout.set {
 				timeout = e.g.timeout.val
 			}
+			pm := contractcheck.NewProxyMetrics()
+			ms, err := startMetrics(*metricsAddr, e.stdout, "cfverify proxy", pm)
+			if err != nil {
+				return err
+			}
+			defer ms.close()
 			transport := contractcheck.NewUpstreamTransport()
 			defer transport.CloseIdleConnections()
 			proxy, err := contractcheck.NewProxy(contractcheck.ProxyConfig{
 				Upstream: target, Checker: checker, Recorder: rec, Transport: transport,
 				MaxRequestBytes: *maxRequest, Timeout: timeout,
-				OnResult: func(r contractcheck.Result) { printExchange(stderr, r) },
+				OnResult: func(r contractcheck.Result) { printExchange(stderr, r) }, Metrics: pm,
 			})
 			if err != nil {
 				return usagef(e.cmd.name, "%v", err)
@@ -86,6 +93,7 @@ var proxyCmd = &command{
 			fmt.Fprintf(e.stdout, "cfverify proxy: listening on %s, forwarding to %s\n", base, target.Scheme+"://"+target.Host)
 			fmt.Fprintf(e.stdout, "  point your client at %s%s; SIGINT or SIGTERM stops, writes the reports and prints the summary\n",
 				base, strings.TrimSuffix(target.Path, "/"))
+			ms.announce(e.stdout)
 
 			select {
 			case <-ctx.Done():
@@ -93,7 +101,8 @@ var proxyCmd = &command{
 				return fmt.Errorf("cfverify proxy: %w", err)
 			}
 			// Let the exchanges in flight finish, so that each is recorded.
-			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ms.drain()
+			shutdown, cancel := graceContext(ctx)
 			defer cancel()
 			_ = srv.Shutdown(shutdown)
 			proxy.Wait()
