@@ -127,7 +127,9 @@ func TestWebhookListen_shutdownFinishesDeliveriesInFlight(t *testing.T) {
 	addr := re.FindStringSubmatch(stderr.String())[1]
 
 	delivered := make(chan int, 1)
-	go func() { delivered <- post(t, "http://"+addr+"/hooks", hookBody, cliSecret, time.Now(), "application/json") }()
+	go func() {
+		delivered <- post(t, "http://"+addr+"/hooks", hookBody, cliSecret, time.Now(), "application/json")
+	}()
 	<-stdout.writing // the delivery is being handled
 
 	cancel()
