@@ -52,7 +52,7 @@ var proxyCmd = &command{
 				return err
 			}
 			stderr := &lockedWriter{w: e.stderr}
-			rec := contractcheck.NewRecorder(out.reportWriter())
+			rec := contractcheck.NewRecorder(out.reportWriter()).KeepAtMost(contractcheck.DefaultKeptResults)
 			timeout := contractcheck.DefaultUpstreamTimeout
 			if e.g.timeout.set {
 				timeout = e.g.timeout.val
@@ -222,15 +222,16 @@ func finishCheck(e *env, out *outputs, rec *contractcheck.Recorder, strict bool,
 		errs = append(errs, fmt.Errorf("%s: %w", who, err))
 	}
 	if out.junit != nil {
-		if err := contractcheck.WriteJUnit(out.junit, who, results); err != nil {
+		if err := contractcheck.WriteJUnitOmitting(out.junit, who, results, rec.Omitted()); err != nil {
 			errs = append(errs, fmt.Errorf("%s: writing the JUnit report: %w", who, err))
 		}
 	}
-	contractcheck.WriteSummary(e.stderr, who, results, strict)
+	all, ops := rec.Summary()
+	contractcheck.WriteTotals(e.stderr, who, all, ops, strict)
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if all, _ := contractcheck.Summarize(results); all.Broke > 0 {
+	if all.Broke > 0 {
 		return &specBrokenError{who: who, broke: all.Broke, total: all.Exchanges}
 	}
 	return nil

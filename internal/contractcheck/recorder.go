@@ -18,6 +18,7 @@ type Recorder struct {
 	report  io.Writer // nil: no JSON-lines report
 	results []Result
 	err     error // the first error writing the report
+	bound   // recorder_bound.go: the cap on results kept, and the running totals
 }
 
 // NewRecorder writes a JSON line per result to report (nil for none).
@@ -30,7 +31,7 @@ func (rec *Recorder) Add(r Result) {
 	line, err := json.Marshal(r)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.results = append(rec.results, r)
+	rec.keep(r)
 	if rec.report == nil || rec.err != nil || r.Skipped {
 		return
 	}
@@ -114,6 +115,11 @@ func Summarize(results []Result) (Totals, []OperationTotals) {
 // WriteSummary prints the per-operation table and the totals, for stderr.
 func WriteSummary(w io.Writer, who string, results []Result, strict bool) {
 	all, ops := Summarize(results)
+	WriteTotals(w, who, all, ops, strict)
+}
+
+// WriteTotals is WriteSummary from totals already counted (Recorder.Summary).
+func WriteTotals(w io.Writer, who string, all Totals, ops []OperationTotals, strict bool) {
 	fmt.Fprintf(w, "%s: %d exchanges checked, %d broke the spec", who, all.Exchanges, all.Broke)
 	if strict {
 		fmt.Fprint(w, " (strict: drift counts)")
