@@ -18,7 +18,7 @@ type Recorder struct {
 	report  io.Writer // nil: no JSON-lines report
 	results []Result
 	err     error // the first error writing the report
-	bound   // recorder_bound.go: the cap on results kept, and the running totals
+	bound         // recorder_bound.go: the cap on results kept, and the running totals
 }
 
 // NewRecorder writes a JSON line per result to report (nil for none).
