@@ -48,4 +48,24 @@ func BenchmarkPairedOTel(b *testing.B) {
 			b.ReportMetric(extraAllocs(base, subject), "extra-allocs")
 		})
 	}
+	// The same over loopback TCP to a server answering the fixed body: what
+	// a call costs with a network in it, however short.
+	byPath := map[string][]byte{opPaths[client.OpDigiLockerStatus]: bodies()[client.OpDigiLockerStatus]}
+	srv := fixedServer(b, byPath)
+	plain := newClient(b, srv.URL, nil)
+	traced, err := client.New(client.WithBaseURL(srv.URL), client.WithCredentials(clientID, secret), tel.Option())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(traced.CloseIdleConnections)
+	ctx := context.Background()
+	base := func() error { return clientCall(ctx, plain, client.OpDigiLockerStatus) }
+	subject := func() error { return clientCall(ctx, traced, client.OpDigiLockerStatus) }
+	b.Run("op="+client.OpDigiLockerStatus+"/transport=loopback", func(b *testing.B) {
+		var r pairedResult
+		for b.Loop() {
+			r = paired(b, base, subject)
+		}
+		r.report(b)
+	})
 }

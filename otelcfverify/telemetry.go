@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -31,6 +32,37 @@ type Telemetry struct {
 	attempts     metric.Int64Counter
 	retries      metric.Int64Counter
 	errors       metric.Int64Counter
+	ops          map[string]*opTelemetry // by operation id, made once
+}
+
+// opTelemetry is what every call of one operation shares: names and
+// attribute sets made once rather than per call.
+type opTelemetry struct {
+	attemptName string                   // "GET /digilocker"
+	template    attribute.KeyValue       // url.template
+	op          attribute.KeyValue       // cfverify.operation
+	opSet       metric.MeasurementOption // {cfverify.operation}
+	okSet       metric.MeasurementOption // {cfverify.operation, cfverify.outcome=ok}
+}
+
+func newOpTelemetry(op, method, template string) *opTelemetry {
+	opAttr := OperationKey.String(op)
+	return &opTelemetry{
+		attemptName: method + " " + template,
+		template:    semconv.URLTemplate(template),
+		op:          opAttr,
+		opSet:       metric.WithAttributeSet(attribute.NewSet(opAttr)),
+		okSet:       metric.WithAttributeSet(attribute.NewSet(opAttr, OutcomeKey.String("ok"))),
+	}
+}
+
+// opFor returns the operation's shared telemetry (made on the spot for an
+// id the table does not know, which the client never sends).
+func (t *Telemetry) opFor(op, method string) *opTelemetry {
+	if o, ok := t.ops[op]; ok {
+		return o
+	}
+	return newOpTelemetry(op, method, "/")
 }
 
 var _ client.CallObserver = (*Telemetry)(nil)
@@ -55,45 +87,44 @@ func newTelemetry(cfg config) (*Telemetry, error) {
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, err
 	}
+	t.ops = make(map[string]*opTelemetry, len(operation.All))
+	for _, o := range operation.All {
+		t.ops[o.ID] = newOpTelemetry(o.ID, o.Method, "/"+o.Path)
+	}
 	return t, nil
 }
 
 // StartCall starts the call's span.
 func (t *Telemetry) StartCall(ctx context.Context, op string) context.Context {
 	ctx, _ = t.tracer.Start(ctx, op, trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(OperationKey.String(op)))
+		trace.WithAttributes(t.opFor(op, "").op))
 	return ctx
 }
 
 // EndCall ends the call's span and records the call's metrics.
 func (t *Telemetry) EndCall(ctx context.Context, end client.CallEnd) {
-	outcome := outcomeOf(end.Err)
-	opAttr := OperationKey.String(end.OperationID)
-	attrs := []attribute.KeyValue{opAttr, OutcomeKey.String(outcome)}
-	code := ""
-	if end.Err != nil {
-		code = plainCode(string(end.Code()))
-		if code != "" {
-			attrs = append(attrs, ErrorCodeKey.String(code))
-		}
-	}
+	o := t.opFor(end.OperationID, "")
 	span := trace.SpanFromContext(ctx)
-	span.SetAttributes(append(attrs, AttemptsKey.Int(end.Attempts))...)
-	if end.Err != nil {
-		span.SetAttributes(semconv.ErrorTypeKey.String(errorType(end)))
-		span.SetStatus(codes.Error, outcome)
+	if end.Attempts > 1 {
+		t.retries.Add(ctx, int64(end.Attempts-1), o.opSet)
 	}
+	if end.Err == nil {
+		span.SetAttributes(OutcomeKey.String("ok"), AttemptsKey.Int(end.Attempts))
+		span.End()
+		t.callDuration.Record(ctx, end.Duration.Seconds(), o.okSet)
+		return
+	}
+	outcome := outcomeOf(end.Err)
+	attrs := []attribute.KeyValue{o.op, OutcomeKey.String(outcome)}
+	if code := plainCode(string(end.Code())); code != "" {
+		attrs = append(attrs, ErrorCodeKey.String(code))
+	}
+	span.SetAttributes(append(attrs[1:len(attrs):len(attrs)], AttemptsKey.Int(end.Attempts), semconv.ErrorTypeKey.String(errorType(end)))...)
+	span.SetStatus(codes.Error, outcome)
 	span.End()
-
 	set := metric.WithAttributeSet(attribute.NewSet(attrs...))
 	t.callDuration.Record(ctx, end.Duration.Seconds(), set)
-	opSet := metric.WithAttributeSet(attribute.NewSet(opAttr))
-	if end.Attempts > 1 {
-		t.retries.Add(ctx, int64(end.Attempts-1), opSet)
-	}
-	if end.Err != nil {
-		t.errors.Add(ctx, 1, set)
-	}
+	t.errors.Add(ctx, 1, set)
 }
 
 // middleware makes an HTTP client span per attempt, child of the call's.
@@ -101,23 +132,21 @@ func (t *Telemetry) middleware(req *http.Request, next client.MiddlewareNext) (*
 	ctx := req.Context()
 	op, _ := client.OperationID(ctx)
 	attempt, _ := client.Attempt(ctx)
-	template := "/"
-	if o, ok := operation.ByID(op); ok {
-		template = "/" + o.Path
-	}
+	o := t.opFor(op, req.Method)
 	host, port := hostPort(req.URL)
-	attrs := []attribute.KeyValue{
+	attrs := make([]attribute.KeyValue, 0, 8)
+	attrs = append(attrs,
 		semconv.HTTPRequestMethodKey.String(req.Method),
 		semconv.ServerAddress(host),
 		semconv.ServerPort(port),
-		semconv.URLTemplate(template),
-		OperationKey.String(op),
-	}
+		o.template,
+		o.op,
+	)
 	spanAttrs := append(attrs[:len(attrs):len(attrs)], semconv.URLFull(redactedURL(req.URL)))
 	if attempt > 1 {
 		spanAttrs = append(spanAttrs, semconv.HTTPRequestResendCount(attempt-1))
 	}
-	ctx, span := t.tracer.Start(ctx, req.Method+" "+template, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(spanAttrs...))
+	ctx, span := t.tracer.Start(ctx, o.attemptName, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(spanAttrs...))
 	defer span.End()
 	req = req.WithContext(ctx)
 	if t.propagator != nil && len(t.propagator.Fields()) > 0 {
@@ -149,7 +178,7 @@ func (t *Telemetry) middleware(req *http.Request, next client.MiddlewareNext) (*
 		}
 	}
 	t.httpDuration.Record(ctx, elapsed.Seconds(), metric.WithAttributeSet(attribute.NewSet(attrs...)))
-	t.attempts.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(OperationKey.String(op))))
+	t.attempts.Add(ctx, 1, o.opSet)
 	return resp, err
 }
 
@@ -204,16 +233,24 @@ func plainCode(code string) string {
 // redactedURL is u with every query value replaced: ids and reference ids
 // are the caller's business, not telemetry's.
 func redactedURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" {
-		q := c.Query()
-		for k := range q {
-			q[k] = []string{"REDACTED"}
+	var b strings.Builder
+	b.Grow(len(u.Scheme) + len(u.Host) + len(u.EscapedPath()) + len(u.RawQuery) + 16)
+	b.WriteString(u.Scheme)
+	b.WriteString("://")
+	b.WriteString(u.Host)
+	b.WriteString(u.EscapedPath())
+	sep := byte('?')
+	for pair := range strings.SplitSeq(u.RawQuery, "&") {
+		if pair == "" {
+			continue
 		}
-		c.RawQuery = q.Encode()
+		b.WriteByte(sep)
+		sep = '&'
+		key, _, _ := strings.Cut(pair, "=")
+		b.WriteString(key)
+		b.WriteString("=REDACTED")
 	}
-	return c.String()
+	return b.String()
 }
 
 func hostPort(u *url.URL) (string, int) {
