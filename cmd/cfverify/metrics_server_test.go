@@ -120,23 +120,22 @@ func total(families map[string]*dto.MetricFamily, name string) float64 {
 
 func getWith(t *testing.T, url string, header map[string]string) int {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
-	require.NoError(t, err)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return send(t, http.MethodGet, url, header, "")
 }
 
 func postJSON(t *testing.T, url string, header map[string]string, body string) int {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
+	return send(t, http.MethodPost, url, header, body)
+}
+
+// send makes one request (a body is sent as JSON) and returns the status.
+func send(t *testing.T, method, url string, header map[string]string, body string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

@@ -79,37 +79,47 @@ func Summarize(results []Result) (Totals, []OperationTotals) {
 	var all Totals
 	byOp := map[string]*Totals{}
 	for _, r := range results {
-		switch {
-		case r.ProxyFault != "": // the exchange never completed: nothing was checked
-			all.Faults++
-			continue
-		case r.Skipped:
-			all.Skipped++
-			continue
+		countResult(&all, byOp, r)
+	}
+	return all, sortedTotals(byOp)
+}
+
+// countResult adds r to all and to its operation's totals in byOp.
+func countResult(all *Totals, byOp map[string]*Totals, r Result) {
+	switch {
+	case r.ProxyFault != "": // the exchange never completed: nothing was checked
+		all.Faults++
+		return
+	case r.Skipped:
+		all.Skipped++
+		return
+	}
+	t := byOp[r.Operation]
+	if t == nil {
+		t = &Totals{}
+		byOp[r.Operation] = t
+	}
+	for _, x := range []*Totals{all, t} {
+		x.Exchanges++
+		x.Violations += len(r.Violations)
+		x.Drift += len(r.Drift)
+		if r.Broke {
+			x.Broke++
 		}
-		t := byOp[r.Operation]
-		if t == nil {
-			t = &Totals{}
-			byOp[r.Operation] = t
-		}
-		for _, x := range []*Totals{&all, t} {
-			x.Exchanges++
-			x.Violations += len(r.Violations)
-			x.Drift += len(r.Drift)
-			if r.Broke {
-				x.Broke++
-			}
-			if r.Unchecked != "" {
-				x.Unchecked++
-			}
+		if r.Unchecked != "" {
+			x.Unchecked++
 		}
 	}
+}
+
+// sortedTotals lists byOp in operation name order.
+func sortedTotals(byOp map[string]*Totals) []OperationTotals {
 	ops := make([]OperationTotals, 0, len(byOp))
 	for name, t := range byOp {
 		ops = append(ops, OperationTotals{Operation: name, Totals: *t})
 	}
 	slices.SortFunc(ops, func(a, b OperationTotals) int { return cmp.Compare(a.Operation, b.Operation) })
-	return all, ops
+	return ops
 }
 
 // WriteSummary prints the per-operation table and the totals, for stderr.

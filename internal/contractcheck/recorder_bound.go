@@ -1,10 +1,5 @@
 package contractcheck
 
-import (
-	"cmp"
-	"slices"
-)
-
 // A proxy left running through a long CI job, or as a shared service,
 // records exchanges without end. A Recorder keeps running totals of every
 // result and, with KeepAtMost, a bounded number of the results
@@ -49,45 +44,17 @@ func (rec *Recorder) keep(r Result) {
 
 // count adds r to the running totals, as Summarize would.
 func (rec *Recorder) count(r Result) {
-	switch {
-	case r.ProxyFault != "":
-		rec.all.Faults++
-		return
-	case r.Skipped:
-		rec.all.Skipped++
-		return
-	}
 	if rec.byOp == nil {
 		rec.byOp = map[string]*Totals{}
 	}
-	t := rec.byOp[r.Operation]
-	if t == nil {
-		t = &Totals{}
-		rec.byOp[r.Operation] = t
-	}
-	for _, x := range []*Totals{&rec.all, t} {
-		x.Exchanges++
-		x.Violations += len(r.Violations)
-		x.Drift += len(r.Drift)
-		if r.Broke {
-			x.Broke++
-		}
-		if r.Unchecked != "" {
-			x.Unchecked++
-		}
-	}
+	countResult(&rec.all, rec.byOp, r)
 }
 
 // Summary is Summarize over every result added, kept or not.
 func (rec *Recorder) Summary() (Totals, []OperationTotals) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	ops := make([]OperationTotals, 0, len(rec.byOp))
-	for name, t := range rec.byOp {
-		ops = append(ops, OperationTotals{Operation: name, Totals: *t})
-	}
-	slices.SortFunc(ops, func(a, b OperationTotals) int { return cmp.Compare(a.Operation, b.Operation) })
-	return rec.all, ops
+	return rec.all, sortedTotals(rec.byOp)
 }
 
 // Omitted is how many results were counted but not kept.
