@@ -108,6 +108,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	}
 	h.stats.Faults = map[FaultKind]int{}
 	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
+	h.store.onForget = h.webhooks.forgetRecord
 	h.webhookSweep()
 	return h, nil
 }

@@ -100,6 +100,9 @@ func (s *store) forget(rec *record) {
 		return
 	}
 	rec.forgotten = true
+	if s.onForget != nil {
+		s.onForget(rec)
+	}
 	s.keep.live--
 	s.keep.expired++
 	if s.byID[rec.res][rec.id] == rec {

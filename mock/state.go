@@ -62,6 +62,8 @@ type store struct {
 	byID  map[Resource]map[string]*record
 	byRef map[Resource]map[int64]*record
 	keep  retention
+	// onForget is told of each record forgotten (retention.go), with mu held.
+	onForget func(*record)
 }
 
 func newStore(maxRecords int, ttl time.Duration) *store {
