@@ -111,6 +111,7 @@ type webhookSender struct {
 	notified   map[string]int           // resource/id -> last stage sent
 	tails      map[string]chan struct{} // resource/id -> the last delivery's done
 	deliveries []*WebhookDelivery
+	logBound   // webhook_retention.go
 }
 
 // webhookOperation names webhook deliveries in Violations (the operationId
@@ -133,6 +134,7 @@ func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report fun
 		notified: map[string]int{},
 		tails:    map[string]chan struct{}{},
 		report:   report,
+		logBound: logBound{limit: maxWebhookLog},
 	}
 	if wv, ok := v.(interface {
 		ValidateWebhook(context.Context, []byte) error
@@ -159,6 +161,7 @@ func (s *webhookSender) reset() {
 	s.mu.Lock()
 	s.notified = map[string]int{}
 	s.deliveries = nil
+	s.sent = 0
 	s.mu.Unlock()
 }
 
@@ -280,9 +283,8 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 // enqueue starts a delivery after the previous one of the same resource.
 func (s *webhookSender) enqueue(key string, d *WebhookDelivery) {
 	s.mu.Lock()
-	d.Seq = len(s.deliveries) + 1
 	d.State = deliveryPending
-	s.deliveries = append(s.deliveries, d)
+	s.keepInLog(d)
 	prev := s.tails[key]
 	done := make(chan struct{})
 	s.tails[key] = done
@@ -290,7 +292,7 @@ func (s *webhookSender) enqueue(key string, d *WebhookDelivery) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer close(done)
+		defer s.untail(key, done)
 		if prev != nil {
 			select {
 			case <-prev:
