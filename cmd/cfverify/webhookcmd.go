@@ -108,13 +108,14 @@ var webhookVerifyCmd = &command{
 
 var webhookListenCmd = &command{
 	name:    "webhook listen",
-	args:    "[--addr 127.0.0.1:8090] [--tolerance DURATION]",
+	args:    "[--addr 127.0.0.1:8090] [--tolerance DURATION] [--store URL]",
 	summary: "receive webhooks: verify, drop duplicates, print one JSON line per new event",
 	example: "  CASHFREE_CLIENT_SECRET=cf_test_secret cfverify webhook listen --addr 127.0.0.1:8090 &\n" +
 		"  cfverify mock --webhook-url http://127.0.0.1:8090/webhooks",
 	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 		addr := fs.String("addr", "127.0.0.1:8090", "listen on `host:port`; POST on any path is a delivery")
 		tolerance := toleranceFlag(fs)
+		storeURL := fs.String("store", "memory", storeFlagUsage)
 		return func(ctx context.Context) error {
 			if *tolerance < 0 {
 				return usagef(e.cmd.name, "--tolerance must not be negative")
@@ -123,6 +124,11 @@ var webhookListenCmd = &command{
 			if err != nil {
 				return err
 			}
+			store, closeStore, err := openWebhookStore(ctx, e.cmd.name, *storeURL)
+			if err != nil {
+				return err
+			}
+			defer closeStore()
 			var mu sync.Mutex
 			h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
 				line, err := json.Marshal(map[string]any{
@@ -136,7 +142,7 @@ var webhookListenCmd = &command{
 				defer mu.Unlock()
 				_, err = fmt.Fprintf(e.stdout, "%s\n", line)
 				return err
-			}, webhook.WithSecrets(secret), webhook.WithTolerance(*tolerance), webhook.WithLogger(e.logger()))
+			}, webhook.WithSecrets(secret), webhook.WithTolerance(*tolerance), webhook.WithLogger(e.logger()), webhook.WithStore(store))
 			if err != nil {
 				return usagef(e.cmd.name, "%v", err)
 			}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cfverify/cfverify/webhook"
+	"github.com/cfverify/cfverify/webhook/pgstore"
+	"github.com/cfverify/cfverify/webhook/redisstore"
+)
+
+// storeFlagUsage is the help of webhook listen's --store flag.
+const storeFlagUsage = "where handled events are remembered, shared by replicas: `URL` " +
+	"redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB?sslmode=…, or memory (one process)"
+
+// storeError is a --store whose engine cannot be reached at start: exit 5.
+type storeError struct {
+	store string // the URL without its password
+	err   error
+}
+
+func (e *storeError) Error() string {
+	return fmt.Sprintf("cfverify webhook listen: --store %s: %v", e.store, e.err)
+}
+func (e *storeError) Unwrap() error { return e.err }
+func (e *storeError) ExitCode() int { return exitNetwork }
+
+// openWebhookStore turns webhook listen's --store URL into a webhook.Store
+// and a function that closes its client. It checks the engine answers (and,
+// for PostgreSQL, creates the table), so that a wrong URL fails at start,
+// not at the first delivery; once running, a store that goes away makes
+// deliveries answer 5xx until it is back.
+func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func(), error) {
+	if raw == "" || raw == "memory" || raw == "memory://" {
+		return webhook.NewMemoryStore(nil), func() {}, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, nil, usagef(cmd, "--store: not a URL (redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or memory)")
+	}
+	shown := u.Redacted()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	switch u.Scheme {
+	case "redis", "rediss":
+		opts, err := redis.ParseURL(raw)
+		if err != nil {
+			return nil, nil, usagef(cmd, "--store %s: %v", shown, err)
+		}
+		client := redis.NewClient(opts)
+		store := redisstore.New(client)
+		if err := store.Ping(ctx); err != nil {
+			_ = client.Close()
+			return nil, nil, &storeError{store: shown, err: err}
+		}
+		return store, func() { _ = client.Close() }, nil
+	case "postgres", "postgresql":
+		cfg, err := pgxpool.ParseConfig(raw)
+		if err != nil {
+			return nil, nil, usagef(cmd, "--store %s: not a PostgreSQL URL", shown)
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, nil, &storeError{store: shown, err: err}
+		}
+		store, err := pgstore.New(pool)
+		if err == nil {
+			err = store.EnsureSchema(ctx)
+		}
+		if err != nil {
+			pool.Close()
+			return nil, nil, &storeError{store: shown, err: err}
+		}
+		return store, pool.Close, nil
+	}
+	return nil, nil, usagef(cmd, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
+}
+
