@@ -80,4 +80,3 @@ func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func
 	}
 	return nil, nil, usagef(cmd, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
 }
-

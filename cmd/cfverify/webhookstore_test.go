@@ -115,7 +115,7 @@ func TestWebhookListen_storeURLErrors(t *testing.T) {
 		return c.run("webhook", "listen", "--addr", "127.0.0.1:0", "--store", store)
 	}
 	listen("mysql://db/hooks").errorLine(t, 2, `scheme "mysql"`)
-	listen("postgres://u@" + closed + "/db?sslmode=bogus").errorLine(t, 2, "--store")
+	listen("postgres://u@"+closed+"/db?sslmode=bogus").errorLine(t, 2, "--store")
 	r := listen("redis://:hunter2pw@" + closed + "/0")
 	r.errorLine(t, 5, "--store redis://:xxxxx@")
 	assert.NotContains(t, r.stderr, "hunter2pw", "the password is never shown")
