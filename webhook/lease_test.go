@@ -79,7 +79,7 @@ func TestHandler_slowFunctionKeepsItsLeaseByRenewal(t *testing.T) {
 func TestHandler_lostLeaseCancelsTheFunction(t *testing.T) {
 	t.Parallel()
 	for name, renewErr := range map[string]error{
-		"claim gone":       ErrClaimLost,
+		"claim gone":        ErrClaimLost,
 		"store unreachable": errors.New("dial tcp 127.0.0.1:6379: connect: connection refused"),
 	} {
 		t.Run(name, func(t *testing.T) {
