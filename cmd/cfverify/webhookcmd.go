@@ -124,7 +124,7 @@ var webhookListenCmd = &command{
 			if err != nil {
 				return err
 			}
-			store, closeStore, err := openWebhookStore(ctx, e.cmd.name, *storeURL)
+			store, closeStore, err := openWebhookStore(ctx, e, *storeURL)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"time"
 
@@ -35,13 +36,13 @@ func (e *storeError) ExitCode() int { return exitNetwork }
 // for PostgreSQL, creates the table), so that a wrong URL fails at start,
 // not at the first delivery; once running, a store that goes away makes
 // deliveries answer 5xx until it is back.
-func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func(), error) {
+func openWebhookStore(ctx context.Context, e *env, raw string) (webhook.Store, func(), error) {
 	if raw == "" || raw == "memory" || raw == "memory://" {
 		return webhook.NewMemoryStore(nil), func() {}, nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, nil, usagef(cmd, "--store: not a URL (redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or memory)")
+		return nil, nil, usagef(e.cmd.name, "--store: not a URL (redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or memory)")
 	}
 	shown := u.Redacted()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -50,8 +51,9 @@ func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func
 	case "redis", "rediss":
 		opts, err := redis.ParseURL(raw)
 		if err != nil {
-			return nil, nil, usagef(cmd, "--store %s: %v", shown, err)
+			return nil, nil, usagef(e.cmd.name, "--store %s: %v", shown, err)
 		}
+		redis.SetLogger(redisLogger{e.logger()})
 		client := redis.NewClient(opts)
 		store := redisstore.New(client)
 		if err := store.Ping(ctx); err != nil {
@@ -62,7 +64,7 @@ func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func
 	case "postgres", "postgresql":
 		cfg, err := pgxpool.ParseConfig(raw)
 		if err != nil {
-			return nil, nil, usagef(cmd, "--store %s: not a PostgreSQL URL", shown)
+			return nil, nil, usagef(e.cmd.name, "--store %s: not a PostgreSQL URL", shown)
 		}
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
@@ -78,5 +80,14 @@ func openWebhookStore(ctx context.Context, cmd, raw string) (webhook.Store, func
 		}
 		return store, pool.Close, nil
 	}
-	return nil, nil, usagef(cmd, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
+	return nil, nil, usagef(e.cmd.name, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
+}
+
+// redisLogger sends go-redis's own messages (a pool that cannot dial while
+// Redis is down) to the CLI's logger, shown with --verbose, instead of
+// printing them on stderr: each failed delivery is already logged there.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
