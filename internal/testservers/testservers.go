@@ -71,9 +71,10 @@ type Redis struct {
 	cmd  *exec.Cmd
 }
 
-// StartRedis starts redis-server with an append-only file written on every
-// command, so that a Stop and Start keeps every key, as a production
-// Redis for webhook dedupe is configured.
+// StartRedis starts redis-server with an append-only file (fsync every
+// second, Redis's recommended setting), as a production Redis for webhook
+// dedupe is configured: Stop is a clean shutdown, which flushes the file,
+// so a Stop and Start keeps every key.
 func StartRedis(t testing.TB) *Redis {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -99,7 +100,7 @@ func (r *Redis) Start() {
 		return
 	}
 	cmd := exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port), "--dir", r.dir,
-		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "yes", "--logfile", "")
+		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes", "--logfile", "")
 	cmd.Stdout, cmd.Stderr = nil, nil
 	if err := cmd.Start(); err != nil {
 		r.t.Fatalf("testservers: starting redis-server: %v", err)
@@ -154,6 +155,7 @@ type Postgres struct {
 	bin  string // the directory of initdb and pg_ctl
 	dir  string // data directory, owned by the postgres user when run as root
 	port int
+	opts []string // more server settings, name=value
 	mu   sync.Mutex
 	up   bool
 }
@@ -178,8 +180,9 @@ func postgresBin() string {
 
 // StartPostgres runs initdb into a fresh directory and starts the server.
 // initdb refuses to run as root, so as root both run as the user postgres
-// (the Debian package creates it) through runuser.
-func StartPostgres(t testing.TB) *Postgres {
+// (the Debian package creates it) through runuser. settings are more
+// server settings, "name=value" (as postgres -c takes them).
+func StartPostgres(t testing.TB, settings ...string) *Postgres {
 	t.Helper()
 	bin := postgresBin()
 	if bin == "" {
@@ -194,7 +197,7 @@ func StartPostgres(t testing.TB) *Postgres {
 	if err := os.Chmod(root, 0o755); err != nil {
 		t.Fatalf("testservers: %v", err)
 	}
-	p := &Postgres{t: t, bin: bin, dir: filepath.Join(root, "data"), port: freePort(t)}
+	p := &Postgres{t: t, bin: bin, dir: filepath.Join(root, "data"), port: freePort(t), opts: settings}
 	if err := os.Mkdir(p.dir, 0o700); err != nil {
 		t.Fatalf("testservers: %v", err)
 	}
@@ -231,6 +234,9 @@ func (p *Postgres) Start() {
 		return
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", p.port, p.dir)
+	for _, o := range p.opts {
+		opts += " -c " + o
+	}
 	out, err := p.command("pg_ctl", "-D", p.dir, "-o", opts, "-l", filepath.Join(p.dir, "server.log"), "-w", "-t", "30", "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(p.dir, "server.log"))
