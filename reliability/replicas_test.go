@@ -67,6 +67,31 @@ func replicaEngines() map[string]func(t *testing.T) replicaEngine {
 	}
 }
 
+// eventPrefixes are the mock's scenarios that end in a webhook event: with
+// the three resources, every event type.
+var eventPrefixes = []string{"", "expired_", "denied_", "revoked_", "paused_", "dlconsentexpired_", "dlfailure_"}
+
+// pollToEvents polls id's DigiLocker verification, consent and FI request on
+// the mock (WithPolls(1)) until each reached the end of its scenario, so
+// that the mock sends their events.
+func pollToEvents(t *testing.T, m *mock.Server, id string) {
+	t.Helper()
+	for _, q := range []string{"/digilocker?verification_id=", "/aa/consent?consent_verification_id=", "/aa/fi?fi_verification_id="} {
+		for range 4 {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, m.URL()+q+id, nil)
+			require.NoError(t, err)
+			req.Header.Set("x-client-id", mock.DefaultClientID)
+			req.Header.Set("x-client-secret", hookSecret)
+			req.Header.Set("x-api-version", "2024-12-01")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+		}
+	}
+}
+
 // answer is one delivery a replica answered, and when.
 type answer struct {
 	status     int
@@ -227,25 +252,7 @@ func replicaScenario(t *testing.T, engine replicaEngine) {
 	t.Cleanup(m.Close)
 
 	// Every event type: each id through the scenarios that end in an event.
-	ctx := t.Context()
-	prefixes := []string{"", "expired_", "denied_", "revoked_", "paused_", "dlconsentexpired_", "dlfailure_"}
-	poll := func(i int) {
-		prefix := prefixes[i%len(prefixes)]
-		for _, q := range []string{"/digilocker?verification_id=", "/aa/consent?consent_verification_id=", "/aa/fi?fi_verification_id="} {
-			for range 4 {
-				req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s%s%srep%d", m.URL(), q, prefix, i), nil)
-				require.NoError(t, err)
-				req.Header.Set("x-client-id", mock.DefaultClientID)
-				req.Header.Set("x-client-secret", hookSecret)
-				req.Header.Set("x-api-version", "2024-12-01")
-				resp, err := http.DefaultClient.Do(req)
-				require.NoError(t, err)
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				require.Equal(t, http.StatusOK, resp.StatusCode)
-			}
-		}
-	}
+	poll := func(i int) { pollToEvents(t, m, fmt.Sprintf("%srep%d", eventPrefixes[i%len(eventPrefixes)], i)) }
 	for i := range ids / 2 {
 		poll(i)
 	}

@@ -129,52 +129,36 @@ func (s *MemoryStore) Claim(ctx context.Context, key string, lease time.Duration
 	return Claim{State: Claimed, Token: token}, nil
 }
 
-// held reports whether token holds key now; the caller holds s.mu.
-func (s *MemoryStore) held(key, token string) bool {
+// fenced runs change, with s.mu held, only while token holds key; the
+// lease checked on the store's clock.
+func (s *MemoryStore) fenced(ctx context.Context, key, token string, change func(now time.Time)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
 	e, ok := s.keys[key]
-	return ok && !e.done && token != "" && e.token == token && s.now().Before(e.until)
+	if !ok || e.done || token == "" || e.token != token || !now.Before(e.until) {
+		return ErrClaimLost
+	}
+	change(now)
+	return nil
 }
 
 // Renew implements Store.
 func (s *MemoryStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.held(key, token) {
-		return ErrClaimLost
-	}
-	s.keys[key] = memoryEntry{token: token, until: s.now().Add(lease)}
-	return nil
+	return s.fenced(ctx, key, token, func(now time.Time) { s.keys[key] = memoryEntry{token: token, until: now.Add(lease)} })
 }
 
 // Complete implements Store.
 func (s *MemoryStore) Complete(ctx context.Context, key, token string, ttl time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.held(key, token) {
-		return ErrClaimLost
-	}
-	s.keys[key] = memoryEntry{done: true, until: s.now().Add(ttl)}
-	return nil
+	return s.fenced(ctx, key, token, func(now time.Time) { s.keys[key] = memoryEntry{done: true, until: now.Add(ttl)} })
 }
 
 // Release implements Store.
 func (s *MemoryStore) Release(ctx context.Context, key, token string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.held(key, token) {
-		return ErrClaimLost
-	}
-	delete(s.keys, key)
-	return nil
+	return s.fenced(ctx, key, token, func(time.Time) { delete(s.keys, key) })
 }
 
 // Len returns how many keys are recorded, expired ones not yet swept included.
