@@ -92,6 +92,23 @@ func pollToEvents(t *testing.T, m *mock.Server, id string) {
 	}
 }
 
+// settledDeliveries waits until the mock has sent something and no delivery
+// is pending (each was acknowledged or ran out of attempts).
+func settledDeliveries(t *testing.T, m *mock.Server, within time.Duration) []mock.WebhookDelivery {
+	t.Helper()
+	var deliveries []mock.WebhookDelivery
+	require.Eventually(t, func() bool {
+		deliveries = m.Webhooks()
+		for _, d := range deliveries {
+			if d.State == "pending" {
+				return false
+			}
+		}
+		return len(deliveries) > 0
+	}, within, 10*time.Millisecond, "the mock's deliveries end")
+	return deliveries
+}
+
 // answer is one delivery a replica answered, and when.
 type answer struct {
 	status     int
@@ -278,16 +295,7 @@ func replicaScenario(t *testing.T, engine replicaEngine) {
 		poll(i)
 	}
 
-	var deliveries []mock.WebhookDelivery
-	require.Eventually(t, func() bool {
-		deliveries = m.Webhooks()
-		for _, d := range deliveries {
-			if d.State == "pending" {
-				return false
-			}
-		}
-		return len(deliveries) > 0
-	}, 90*time.Second, 20*time.Millisecond, "the mock's deliveries end")
+	deliveries := settledDeliveries(t, m, 90*time.Second)
 	copies.Wait()
 
 	events := map[string]bool{}

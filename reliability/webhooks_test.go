@@ -206,16 +206,7 @@ func TestWebhooks_hostileDeliveriesAndDuplicates(t *testing.T) {
 	for _, prefix := range eventPrefixes {
 		pollToEvents(t, m, prefix+"rel")
 	}
-	var deliveries []mock.WebhookDelivery
-	require.Eventually(t, func() bool {
-		deliveries = m.Webhooks()
-		for _, d := range deliveries {
-			if d.State == "pending" {
-				return false
-			}
-		}
-		return len(deliveries) > 0
-	}, 10*time.Second, 5*time.Millisecond)
+	deliveries := settledDeliveries(t, m, 10*time.Second)
 	mockTypes := map[webhook.EventType]bool{}
 	sentDup := 0
 	for _, d := range deliveries {
