@@ -31,7 +31,7 @@ func (h *Handler) holdLease(ctx context.Context, key, token string) (context.Con
 	fnCtx, cancel := context.WithCancelCause(ctx)
 	stopped, exited := make(chan struct{}), make(chan struct{})
 	lease := h.cfg.lease
-	every := lease / 3
+	every := max(lease/3, time.Millisecond) // a ticker needs a positive period
 	go func() {
 		defer close(exited)
 		expires := time.Now().Add(lease)
@@ -74,12 +74,17 @@ func (h *Handler) holdLease(ctx context.Context, key, token string) (context.Con
 	}
 }
 
+// completeRetryLimit bounds how long a delivery waits for a failing store
+// to record its event: Cashfree stops waiting for an answer long before a
+// default lease ends.
+const completeRetryLimit = 10 * time.Second
+
 // complete records the event as handled. A store that fails (not one that
-// reports the claim lost) is tried again for up to half the lease, within
-// which no other delivery can take the event; a Redis or PostgreSQL
-// restart is usually shorter.
+// reports the claim lost) is tried again for up to half the lease (at most
+// completeRetryLimit), within which no other delivery can take the event;
+// a Redis or PostgreSQL restart is usually shorter.
 func (h *Handler) complete(ctx context.Context, key, token string) error {
-	deadline := time.Now().Add(h.cfg.lease / 2)
+	deadline := time.Now().Add(min(h.cfg.lease/2, completeRetryLimit))
 	wait := 20 * time.Millisecond
 	for {
 		cctx, cancel := context.WithTimeout(ctx, time.Until(deadline))

@@ -150,3 +150,14 @@ func TestHandler_bodySignatureWithoutHeaderIsExplained(t *testing.T) {
 	_, resp = r.send(t, d)
 	assert.NotContains(t, resp, "body-signature", "a body without a signature field gets the plain message")
 }
+
+func TestHandler_tinyLeaseStillRenews(t *testing.T) {
+	t.Parallel()
+	store := &flakyStore{MemoryStore: NewMemoryStore(nil)}
+	r := serve(t, func(context.Context, *Event) error { time.Sleep(20 * time.Millisecond); return nil },
+		WithStore(store), WithLease(time.Nanosecond))
+	status, _ := r.send(t, signed(consentBody, fixedNow))
+	// A 1ns lease lapses before the first renewal: the lease is lost and
+	// the delivery not acknowledged, but nothing panics.
+	assert.Equal(t, http.StatusInternalServerError, status)
+}
