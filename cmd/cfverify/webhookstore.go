@@ -16,8 +16,8 @@ import (
 )
 
 // storeFlagUsage is the help of webhook listen's --store flag.
-const storeFlagUsage = "where handled events are remembered, shared by replicas: `URL` " +
-	"redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB?sslmode=…, or memory (one process)"
+const storeFlagUsage = "`URL` of the store where handled events are remembered, shared by replicas: " +
+	"redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB?sslmode=…, or memory (one process only)"
 
 // storeError is a --store whose engine cannot be reached at start: exit 5.
 type storeError struct {
@@ -42,7 +42,7 @@ func openWebhookStore(ctx context.Context, e *env, raw string) (webhook.Store, f
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, nil, usagef(e.cmd.name, "--store: not a URL (redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or memory)")
+		return nil, nil, usagef(e.name, "--store: not a URL (redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or memory)")
 	}
 	shown := u.Redacted()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -51,7 +51,7 @@ func openWebhookStore(ctx context.Context, e *env, raw string) (webhook.Store, f
 	case "redis", "rediss":
 		opts, err := redis.ParseURL(raw)
 		if err != nil {
-			return nil, nil, usagef(e.cmd.name, "--store %s: %v", shown, err)
+			return nil, nil, usagef(e.name, "--store %s: %v", shown, err)
 		}
 		redis.SetLogger(redisLogger{e.logger()})
 		client := redis.NewClient(opts)
@@ -64,7 +64,7 @@ func openWebhookStore(ctx context.Context, e *env, raw string) (webhook.Store, f
 	case "postgres", "postgresql":
 		cfg, err := pgxpool.ParseConfig(raw)
 		if err != nil {
-			return nil, nil, usagef(e.cmd.name, "--store %s: not a PostgreSQL URL", shown)
+			return nil, nil, usagef(e.name, "--store %s: not a PostgreSQL URL", shown)
 		}
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
@@ -80,7 +80,7 @@ func openWebhookStore(ctx context.Context, e *env, raw string) (webhook.Store, f
 		}
 		return store, pool.Close, nil
 	}
-	return nil, nil, usagef(e.cmd.name, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
+	return nil, nil, usagef(e.name, "--store %s: scheme %q is not one of redis, rediss, postgres, postgresql, memory", shown, u.Scheme)
 }
 
 // redisLogger sends go-redis's own messages (a pool that cannot dial while
