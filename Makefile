@@ -12,7 +12,7 @@
 #   make reliability      the full reliability and security suite, with its report
 #   make lint-spec        Redocly (recommended, warnings as errors) and Spectral (spectral:oas) lint of the spec
 #   make ts-check         TypeScript types from the spec (openapi-typescript, @hey-api/openapi-ts), compiled with tsc
-#   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy
+#   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy, Python validators
 #   make breaking         oasdiff: breaking changes against the released baseline
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks: bench/paired.txt (paired ratios), bench/results.txt and bench/benchstat.txt
@@ -151,9 +151,17 @@ ts-check: $(SPEC_TOOLS)/node_modules/.installed
 # and vendor example accepted, every negative fixture rejected, by
 # kin-openapi, AJV 8 (plain JSON Schema) and openapi-enforcer; Prism as a
 # validating proxy in front of `cfverify mock` sees no violation.
+# The Python leg (peers/gate.py) runs twice: under python3 (openapi-spec-
+# validator, openapi-schema-validator, jsonschema 4.26) and under Debian's
+# /usr/bin/python3 (python3-jsonschema 4.10). A missing library fails under
+# CI=true and skips with a message elsewhere.
+PYTHON        ?= python3
+DEBIAN_PYTHON ?= /usr/bin/python3
 spec-peers: $(SPEC_TOOLS)/node_modules/.installed
 	$(GO) test -count=1 -v -run '^TestPeerKinOpenAPI$$' ./contract_test
 	cd $(SPEC_TOOLS) && node peers/gate.mjs
+	cd $(SPEC_TOOLS) && $(PYTHON) peers/gate.py --require openapi-spec-validator,openapi-schema-validator,jsonschema
+	cd $(SPEC_TOOLS) && $(DEBIAN_PYTHON) peers/gate.py --require jsonschema
 	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
 	cd $(SPEC_TOOLS) && node peers/prism-proxy.mjs "$$work/cfverify"
