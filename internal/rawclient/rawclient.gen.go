@@ -1268,18 +1268,7 @@ type Scope string
 // `scope` readable) and never fails the response for it; its validator
 // reports it as drift (`unknown-enum-value`), a violation only in
 // strict mode.
-//
-// `scope` is also checked here, against the closed set `Scope`, for
-// validators that follow the discriminator and, for a value outside
-// the mapping, look up `#/components/schemas/<value>` (Python's
-// openapi-schema-validator): without this check `{"scope": "Error"}`
-// would pass there as an `Error` body.
 type ScopeData struct {
-	// Scope A kind of user data that Secure ID can share. A closed set: a client
-	// branches on it to read each scope's record shape. The reference's
-	// list names nine scopes; its examples add `INCOME` and `BANK_ACCOUNT`.
-	// Both are accepted.
-	Scope Scope `json:"scope"`
 	union json.RawMessage
 }
 
@@ -1506,7 +1495,6 @@ func (t ScopeData) AsAadhaarScope() (AadhaarScope, error) {
 
 // FromAadhaarScope overwrites any union data inside the ScopeData as the provided AadhaarScope
 func (t *ScopeData) FromAadhaarScope(v AadhaarScope) error {
-	t.Scope = "AADHAAR"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1518,7 +1506,6 @@ func (t *ScopeData) FromAadhaarScope(v AadhaarScope) error {
 
 // MergeAadhaarScope performs a merge with any union data inside the ScopeData, using the provided AadhaarScope
 func (t *ScopeData) MergeAadhaarScope(v AadhaarScope) error {
-	t.Scope = "AADHAAR"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1542,7 +1529,6 @@ func (t ScopeData) AsPANScope() (PANScope, error) {
 
 // FromPANScope overwrites any union data inside the ScopeData as the provided PANScope
 func (t *ScopeData) FromPANScope(v PANScope) error {
-	t.Scope = "PAN"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1554,7 +1540,6 @@ func (t *ScopeData) FromPANScope(v PANScope) error {
 
 // MergePANScope performs a merge with any union data inside the ScopeData, using the provided PANScope
 func (t *ScopeData) MergePANScope(v PANScope) error {
-	t.Scope = "PAN"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1578,7 +1563,6 @@ func (t ScopeData) AsDOBScope() (DOBScope, error) {
 
 // FromDOBScope overwrites any union data inside the ScopeData as the provided DOBScope
 func (t *ScopeData) FromDOBScope(v DOBScope) error {
-	t.Scope = "DOB"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1590,7 +1574,6 @@ func (t *ScopeData) FromDOBScope(v DOBScope) error {
 
 // MergeDOBScope performs a merge with any union data inside the ScopeData, using the provided DOBScope
 func (t *ScopeData) MergeDOBScope(v DOBScope) error {
-	t.Scope = "DOB"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1614,7 +1597,6 @@ func (t ScopeData) AsEmailScope() (EmailScope, error) {
 
 // FromEmailScope overwrites any union data inside the ScopeData as the provided EmailScope
 func (t *ScopeData) FromEmailScope(v EmailScope) error {
-	t.Scope = "EMAIL"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1626,7 +1608,6 @@ func (t *ScopeData) FromEmailScope(v EmailScope) error {
 
 // MergeEmailScope performs a merge with any union data inside the ScopeData, using the provided EmailScope
 func (t *ScopeData) MergeEmailScope(v EmailScope) error {
-	t.Scope = "EMAIL"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1650,7 +1631,6 @@ func (t ScopeData) AsGenderScope() (GenderScope, error) {
 
 // FromGenderScope overwrites any union data inside the ScopeData as the provided GenderScope
 func (t *ScopeData) FromGenderScope(v GenderScope) error {
-	t.Scope = "GENDER"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1662,7 +1642,6 @@ func (t *ScopeData) FromGenderScope(v GenderScope) error {
 
 // MergeGenderScope performs a merge with any union data inside the ScopeData, using the provided GenderScope
 func (t *ScopeData) MergeGenderScope(v GenderScope) error {
-	t.Scope = "GENDER"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1686,7 +1665,6 @@ func (t ScopeData) AsMobileScope() (MobileScope, error) {
 
 // FromMobileScope overwrites any union data inside the ScopeData as the provided MobileScope
 func (t *ScopeData) FromMobileScope(v MobileScope) error {
-	t.Scope = "MOBILE"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1698,7 +1676,6 @@ func (t *ScopeData) FromMobileScope(v MobileScope) error {
 
 // MergeMobileScope performs a merge with any union data inside the ScopeData, using the provided MobileScope
 func (t *ScopeData) MergeMobileScope(v MobileScope) error {
-	t.Scope = "MOBILE"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1722,7 +1699,6 @@ func (t ScopeData) AsNameScope() (NameScope, error) {
 
 // FromNameScope overwrites any union data inside the ScopeData as the provided NameScope
 func (t *ScopeData) FromNameScope(v NameScope) error {
-	t.Scope = "NAME"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1734,7 +1710,6 @@ func (t *ScopeData) FromNameScope(v NameScope) error {
 
 // MergeNameScope performs a merge with any union data inside the ScopeData, using the provided NameScope
 func (t *ScopeData) MergeNameScope(v NameScope) error {
-	t.Scope = "NAME"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1758,7 +1733,6 @@ func (t ScopeData) AsOccupationScope() (OccupationScope, error) {
 
 // FromOccupationScope overwrites any union data inside the ScopeData as the provided OccupationScope
 func (t *ScopeData) FromOccupationScope(v OccupationScope) error {
-	t.Scope = "OCCUPATION"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1770,7 +1744,6 @@ func (t *ScopeData) FromOccupationScope(v OccupationScope) error {
 
 // MergeOccupationScope performs a merge with any union data inside the ScopeData, using the provided OccupationScope
 func (t *ScopeData) MergeOccupationScope(v OccupationScope) error {
-	t.Scope = "OCCUPATION"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1794,7 +1767,6 @@ func (t ScopeData) AsAddressScope() (AddressScope, error) {
 
 // FromAddressScope overwrites any union data inside the ScopeData as the provided AddressScope
 func (t *ScopeData) FromAddressScope(v AddressScope) error {
-	t.Scope = "ADDRESS"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1806,7 +1778,6 @@ func (t *ScopeData) FromAddressScope(v AddressScope) error {
 
 // MergeAddressScope performs a merge with any union data inside the ScopeData, using the provided AddressScope
 func (t *ScopeData) MergeAddressScope(v AddressScope) error {
-	t.Scope = "ADDRESS"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1830,7 +1801,6 @@ func (t ScopeData) AsIncomeScope() (IncomeScope, error) {
 
 // FromIncomeScope overwrites any union data inside the ScopeData as the provided IncomeScope
 func (t *ScopeData) FromIncomeScope(v IncomeScope) error {
-	t.Scope = "INCOME"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1842,7 +1812,6 @@ func (t *ScopeData) FromIncomeScope(v IncomeScope) error {
 
 // MergeIncomeScope performs a merge with any union data inside the ScopeData, using the provided IncomeScope
 func (t *ScopeData) MergeIncomeScope(v IncomeScope) error {
-	t.Scope = "INCOME"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1866,7 +1835,6 @@ func (t ScopeData) AsBankAccountScope() (BankAccountScope, error) {
 
 // FromBankAccountScope overwrites any union data inside the ScopeData as the provided BankAccountScope
 func (t *ScopeData) FromBankAccountScope(v BankAccountScope) error {
-	t.Scope = "BANK_ACCOUNT"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1878,7 +1846,6 @@ func (t *ScopeData) FromBankAccountScope(v BankAccountScope) error {
 
 // MergeBankAccountScope performs a merge with any union data inside the ScopeData, using the provided BankAccountScope
 func (t *ScopeData) MergeBankAccountScope(v BankAccountScope) error {
-	t.Scope = "BANK_ACCOUNT"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1936,44 +1903,11 @@ func (t ScopeData) ValueByDiscriminator() (interface{}, error) {
 
 func (t ScopeData) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	object["scope"], err = json.Marshal(t.Scope)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'scope': %w", err)
-	}
-
-	b, err = json.Marshal(object)
 	return b, err
 }
 
 func (t *ScopeData) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["scope"]; found {
-		err = json.Unmarshal(raw, &t.Scope)
-		if err != nil {
-			return fmt.Errorf("error reading 'scope': %w", err)
-		}
-	}
-
 	return err
 }
 
