@@ -22,6 +22,8 @@
 #   make actionlint       lint the GitHub Actions recipe in examples/ci
 #   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
 #   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
+#   make release-check    goreleaser check of .goreleaser.yaml
+#   make release-snapshot a snapshot build of the CLI for linux, darwin, windows × amd64, arm64 into dist/
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -36,7 +38,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy release-check release-snapshot
 
 test:
 	$(GO) test -count=1 ./...
@@ -235,3 +237,13 @@ node-example:
 # to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
 bench-proxy:
 	$(GO) run ./bench/proxylatency
+
+# goreleaser v2 is a Go tool of its own module (tools/release/go.mod), so
+# the library's go.mod and go.sum do not carry its dependencies; -modfile
+# runs it from the repository root.
+GORELEASER = $(GO) tool -modfile=tools/release/go.mod goreleaser
+release-check:
+	$(GORELEASER) check
+
+release-snapshot:
+	GORELEASER="$(GORELEASER)" bash scripts/release-snapshot.sh
