@@ -1,7 +1,7 @@
 # cfverify: the commands a newcomer and CI need.
 #   make demo             the five operations against the built-in mock (no credentials, no network)
 #   make test             all tests (unit, contract, examples)
-#   make generate         regenerate client/api from openapi/verification.yaml
+#   make generate         regenerate verification/types.gen.go and internal/rawclient from the spec, docs/cli from the commands
 #   make check-generated  fail if generated code, go.mod or go.sum are stale
 #   make lint             go vet and staticcheck
 #   make mock             a local mock of the API on 127.0.0.1:8080, for other languages' tests
@@ -14,6 +14,9 @@
 #   make ts-check         TypeScript types from the spec (openapi-typescript, @hey-api/openapi-ts), compiled with tsc
 #   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy, Python validators
 #   make breaking         oasdiff: breaking changes against the released baseline
+#   make api-check        apidiff: incompatible Go API changes against the baseline (API_BASE=<ref> for another)
+#   make api-selftest     proves api-check fails on a removed exported identifier
+#   make api-count        exported identifiers per public package
 #   make downstream       a downstream module generates its own code from the spec
 #   make bench            the benchmarks: bench/paired.txt (paired ratios), bench/results.txt and bench/benchstat.txt
 #   make bench-smoke      every benchmark once (-benchtime=1x): they compile and run
@@ -22,6 +25,8 @@
 #   make actionlint       lint the GitHub Actions recipe in examples/ci
 #   make node-example     examples/node's tests through cfverify proxy in front of cfverify mock
 #   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
+#   make record-hars      re-record the HAR fixtures (Playwright + chromium, mitmproxy) from the mock; not CI
+#   make ts-example       examples/typescript (openapi-typescript + openapi-fetch) through cfverify proxy --strict
 #   make release-check    goreleaser check of .goreleaser.yaml
 #   make release-snapshot a snapshot build of the CLI for linux, darwin, windows × amd64, arm64 into dist/
 
@@ -38,7 +43,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy release-check release-snapshot
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count record-hars ts-example release-check release-snapshot
 
 test:
 	$(GO) test -count=1 ./...
@@ -177,6 +182,19 @@ breaking:
 downstream:
 	cd examples/downstream && $(GO) generate ./... && $(GO) build ./... && $(GO) vet ./... && $(GO) test -count=1 ./...
 
+# The Go API gate: fails on an incompatible change to any public package's
+# exported API (apidiff) against the newest v* tag, else the commit in
+# tools/api/baseline-ref, unless tools/api/incompatible.acknowledged lists it.
+# API_BASE=<git ref> compares with any commit instead.
+api-check:
+	GO=$(GO) bash tools/api/check.sh
+
+api-selftest:
+	GO=$(GO) bash tools/api/selftest.sh
+
+api-count:
+	$(GO) run ./tools/api/count
+
 spec-checks: lint-spec ts-check breaking downstream spec-peers
 
 # Each benchmark runs its baseline beside it (see BENCHMARKS.md); benchstat
@@ -233,10 +251,23 @@ actionlint:
 node-example:
 	bash scripts/node-example.sh
 
+# examples/typescript (openapi-typescript + openapi-fetch, tsc --strict)
+# through cfverify proxy --strict in front of cfverify mock; Node 20+, the
+# packages pinned by its package-lock.json.
+ts-example:
+	bash scripts/ts-example.sh
+
 # The proxy's added latency (p50, p99) and throughput against direct calls
 # to the same mock, in alternating rounds (BENCHMARKS.md, "Validating proxy").
 bench-proxy:
 	$(GO) run ./bench/proxylatency
+
+# The HAR fixtures of internal/contractcheck (testdata/har), recorded from
+# the mock's own traffic by Playwright (embed, attach, omit) driving
+# Debian's chromium, and by mitmproxy's har_dump as a reverse proxy. Needs
+# `apt-get install -y chromium mitmproxy`; not run in CI.
+record-hars:
+	bash tools/har-record/record.sh
 
 # goreleaser v2 is a Go tool of its own module (tools/release/go.mod), so
 # the library's go.mod and go.sum do not carry its dependencies; -modfile

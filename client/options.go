@@ -48,6 +48,7 @@ const (
 	EnvClientSecret = "CASHFREE_CLIENT_SECRET"
 	EnvPublicKey    = "CASHFREE_PUBLIC_KEY" // path to a PEM file
 	EnvEnvironment  = "CASHFREE_ENV"        // "sandbox" or "production"
+	EnvBaseURL      = "CASHFREE_BASE_URL"   // a base URL, such as a mock's; wins over CASHFREE_ENV
 )
 
 // ErrConfig is matched (errors.Is) by every error New returns for a
@@ -306,8 +307,15 @@ func WithInsecureHTTP() Option {
 
 // FromEnv configures the Client from the environment: CASHFREE_CLIENT_ID and
 // CASHFREE_CLIENT_SECRET (credentials, both or neither), CASHFREE_PUBLIC_KEY
-// (path to the PEM public key) and CASHFREE_ENV ("sandbox" or
-// "production"). Unset or empty variables leave the configuration as it is.
+// (path to the PEM public key), CASHFREE_BASE_URL (a base URL, as
+// WithBaseURL) and CASHFREE_ENV ("sandbox" or "production"). Unset or empty
+// variables leave the configuration as it is.
+//
+// Where to call follows one order, the CLI's too: an explicit WithBaseURL,
+// else CASHFREE_BASE_URL, else the environment (WithEnvironment or
+// CASHFREE_ENV), else the sandbox. A base URL, from either source, wins
+// over an environment, so that a process pointed at a mock with
+// CASHFREE_BASE_URL never calls the sandbox with its credentials.
 func FromEnv() Option { return FromEnvLookup(os.LookupEnv) }
 
 // FromEnvLookup is FromEnv reading variables through lookup (os.LookupEnv
@@ -333,6 +341,11 @@ func FromEnvLookup(lookup func(string) (string, bool)) Option {
 		if path := get(EnvPublicKey); path != "" {
 			if err := WithPublicKeyFile(path)(c); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", EnvPublicKey, err))
+			}
+		}
+		if u := get(EnvBaseURL); u != "" {
+			if err := WithBaseURL(u)(c); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", EnvBaseURL, err))
 			}
 		}
 		if e := get(EnvEnvironment); e != "" {

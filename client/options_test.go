@@ -149,6 +149,12 @@ func TestFromEnvLookup(t *testing.T) {
 		{"id without secret", map[string]string{client.EnvClientID: testClientID}, "CASHFREE_CLIENT_SECRET is not", "", false},
 		{"secret without id", map[string]string{client.EnvClientSecret: testSecret}, "CASHFREE_CLIENT_ID is not", "", false},
 		{"unknown env", map[string]string{client.EnvEnvironment: "staging"}, "CASHFREE_ENV", "", false},
+		{"base URL wins over the environment", map[string]string{
+			client.EnvBaseURL: "http://127.0.0.1:8080/verification", client.EnvEnvironment: "production",
+		}, "", "http://127.0.0.1:8080/verification", false},
+		{"base URL alone", map[string]string{client.EnvBaseURL: "http://localhost:9/v"}, "", "http://localhost:9/v", false},
+		{"empty base URL is unset", map[string]string{client.EnvBaseURL: "", client.EnvEnvironment: "production"}, "", client.ProductionBaseURL, false},
+		{"bad base URL", map[string]string{client.EnvBaseURL: "ftp://example.com"}, `base URL "ftp://example.com"`, "", false},
 		{"missing key file", map[string]string{
 			client.EnvClientID: testClientID, client.EnvClientSecret: testSecret, client.EnvPublicKey: keyFile + ".missing",
 		}, "CASHFREE_PUBLIC_KEY", "", false},
@@ -180,6 +186,23 @@ func TestFromEnv_laterOptionsWin(t *testing.T) {
 	c, err := client.New(client.FromEnvLookup(lookup), client.WithEnvironment(client.Sandbox))
 	require.NoError(t, err)
 	assert.Equal(t, client.SandboxBaseURL, c.BaseURL())
+}
+
+// An explicit WithBaseURL wins over CASHFREE_BASE_URL; CASHFREE_BASE_URL wins
+// over any environment, even one given in code after FromEnv (the order the
+// CLI follows: flag > CASHFREE_BASE_URL > environment > sandbox).
+func TestFromEnv_baseURLPrecedence(t *testing.T) {
+	t.Parallel()
+	lookup := func(k string) (string, bool) {
+		v, ok := map[string]string{client.EnvBaseURL: "http://127.0.0.1:1/verification", client.EnvEnvironment: "sandbox"}[k]
+		return v, ok
+	}
+	c, err := client.New(client.FromEnvLookup(lookup), client.WithBaseURL("http://127.0.0.1:2/verification"))
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:2/verification", c.BaseURL())
+	c, err = client.New(client.FromEnvLookup(lookup), client.WithEnvironment(client.Production))
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:1/verification", c.BaseURL())
 }
 
 func TestClient_printingLeaksNoSecret(t *testing.T) {

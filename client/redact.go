@@ -222,7 +222,8 @@ func MaskField(key, value string) string {
 // NewRedactingHandler wraps h so that every record it handles has its
 // message passed through MaskPII and every attribute masked: string values
 // by MaskField (by key), errors and other values by MaskPII on their text,
-// groups recursively. The request_id attribute is left as it is. The Client
+// groups recursively. The request_id and api_version attributes are left as
+// they are (an api_version is a date, but not anyone's birth date). The Client
 // wraps the logger of WithLogger in it; use it for your own loggers too.
 func NewRedactingHandler(h slog.Handler) slog.Handler {
 	if r, ok := h.(redactingHandler); ok {
@@ -272,7 +273,7 @@ func redactAttr(a slog.Attr) slog.Attr {
 			masked[i] = redactAttr(ga)
 		}
 		return slog.Attr{Key: a.Key, Value: slog.GroupValue(masked...)}
-	case a.Key == "request_id":
+	case a.Key == "request_id", a.Key == "api_version": // not personal: the id Cashfree gives, the x-api-version date
 		return slog.Attr{Key: a.Key, Value: v}
 	case class == fieldSecret:
 		return slog.String(a.Key, redactedSecret)

@@ -95,6 +95,7 @@ func TestNewRedactingHandler(t *testing.T) {
 		slog.Group("holder", "address", "729 2nd main", "dob", "1960-08-15", "email", testEmail),
 		slog.Group("credentials", "id", "x", "password", "y"),
 		"request_id", "req-12345678901",
+		"api_version", "2024-12-01",
 		"count", 3,
 		"details", map[string]string{"phone": testMobile},
 	)
@@ -105,6 +106,7 @@ func TestNewRedactingHandler(t *testing.T) {
 	var rec map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &rec))
 	assert.Equal(t, "req-12345678901", rec["request_id"], "request ids are kept whole")
+	assert.Equal(t, "2024-12-01", rec["api_version"], "the API version is a date, not a birth date")
 	assert.InDelta(t, 3, rec["count"], 0)
 	assert.Equal(t, "XXXXXX3210", rec["mobile"])
 	assert.Equal(t, "[REDACTED]", rec["credentials"].(map[string]any)["id"])

@@ -12,11 +12,11 @@ import (
 	"github.com/cfverify/cfverify/verification"
 )
 
-// Values the spec's open sets accept but do not list, because no vendor
-// source shows them (openapi/SOURCES.md): the mock sends them as a bank would.
+// Values no vendor example shows but the ReBIT Deposit FI schema lists,
+// and so the spec (openapi/SOURCES.md): the mock sends them as a bank would.
 const (
-	creditTransaction = verification.TransactionType("CREDIT")
-	currentAccount    = verification.AccountSummaryType("CURRENT")
+	creditTransaction = verification.TransactionTypeCREDIT
+	currentAccount    = verification.AccountSummaryTypeCURRENT
 )
 
 // FIOptions says what GenerateFI makes. Every zero field has a default.
@@ -268,7 +268,7 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *verifi
 			CurrentODLimit:  ptr("0"),
 			DrawingLimit:    ptr("0"),
 			ExchangeRate:    ptr(" "),
-			Facility:        ptr("OD"),
+			Facility:        ptr(verification.AccountFacilityOD),
 			IFSCCode:        ptr(ifsc),
 			MICRCode:        ptr(g.digits(9)),
 			OpeningDate:     ptr(wire.NewDate(opened)),
@@ -292,10 +292,11 @@ func dateOf(t time.Time) time.Time {
 // txnValues backs the pointers of one Transaction: one allocation for all
 // of an account's transactions instead of nine per transaction.
 type txnValues struct {
-	amount, balance, mode, narration, reference, txnID string
-	typ                                                verification.TransactionType
-	ts                                                 wire.Timestamp
-	valueDate                                          wire.Date
+	amount, balance, narration, reference, txnID string
+	mode                                         verification.TransactionMode
+	typ                                          verification.TransactionType
+	ts                                           wire.Timestamp
+	valueDate                                    wire.Date
 }
 
 // transactions makes n transactions from an opening balance (in paise) and
@@ -326,7 +327,7 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 			balance -= amount
 			v.typ = verification.TransactionTypeDEBIT
 		}
-		v.mode = mode
+		v.mode = modeOf(mode)
 		// The five strings of a transaction share one allocation.
 		buf = appendPaise(buf[:0], amount)
 		e1 := len(buf)
@@ -360,7 +361,18 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 	return txns, balance
 }
 
-// kind draws a transaction's direction, mode and amount in paise.
+// modeOf is the ReBIT mode of a channel: NEFT and IMPS are fund
+// transfers (FT); the narration keeps the channel's name, as banks write it.
+func modeOf(channel string) verification.TransactionMode {
+	switch channel {
+	case "NEFT", "IMPS":
+		return verification.TransactionModeFT
+	}
+	return verification.TransactionMode(channel)
+}
+
+// kind draws a transaction's direction, channel (UPI, CARD, ATM, IMPS,
+// NEFT) and amount in paise.
 func (g *accountGen) kind() (credit bool, mode string, amount int64) {
 	between := func(lo, hi int64) int64 { return lo + g.rng.Int64N(hi-lo+1) }
 	switch r := g.rng.IntN(100); {

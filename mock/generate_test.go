@@ -29,7 +29,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 	to := time.Date(2025, 3, 31, 23, 59, 59, 0, mock.IST)
 	fi := mock.GenerateFI(mock.FIOptions{Seed: 42, Accounts: 3, Transactions: 500, From: from, To: to})
 	require.Len(t, fi.FIData, 2, "two accounts per provider")
-	modes := map[string]int{}
+	modes := map[verification.TransactionMode]int{}
 	types := map[verification.TransactionType]int{}
 	ids := map[string]bool{}
 	accounts := 0
@@ -88,11 +88,12 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, accounts)
-	for _, m := range []string{"UPI", "NEFT", "IMPS", "ATM", "CARD"} {
+	for _, m := range []verification.TransactionMode{verification.TransactionModeUPI, verification.TransactionModeFT, verification.TransactionModeATM, verification.TransactionModeCARD} {
 		assert.Greater(t, modes[m], 10, "mode %s", m)
+		assert.True(t, m.Valid(), "only modes the spec lists")
 	}
-	assert.Len(t, modes, 5)
-	assert.Greater(t, types[verification.TransactionType("CREDIT")], 100)
+	assert.Len(t, modes, 4)
+	assert.Greater(t, types[verification.TransactionTypeCREDIT], 100)
 	assert.Greater(t, types[verification.TransactionTypeDEBIT], 500)
 }
 

@@ -221,8 +221,9 @@ func compact(t testing.TB, data []byte) string {
 
 // isUndocumentedStatus reports whether a strict transport's violation is an
 // undocumented status answered with the vendor's error body: the mock gives
-// some on purpose (an expired token's 401, an unknown id's 404, a fault's
-// 503), and the spec's default response describes them.
+// them only as faults (a fault's 503), and the spec's default response
+// describes them. Every scenario's own answers are documented
+// (TestScenarios_strictClean).
 func isUndocumentedStatus(v openapi.Violation) bool {
 	return v.Location == openapi.LocationDrift && strings.HasPrefix(v.Message, string(openapi.DriftUndocumentedStatus)+":")
 }

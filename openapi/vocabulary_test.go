@@ -16,15 +16,15 @@ import (
 func TestVocabulary_undocumentedStatusIsDriftUnlessStrict(t *testing.T) {
 	t.Parallel()
 	v := mustDefault(t)
-	body := []byte(`{"type": "authentication_error", "code": "authentication_failed", "message": "token expired"}`)
+	body := []byte(`{"type": "api_error", "code": "bad_gateway", "message": "upstream failed"}`)
 
-	assert.NoError(t, v.ValidateResponse(t.Context(), "getUserDetails", 401, jsonHeader, body))
-	drift, err := v.ValidateResponseAndDrift(t.Context(), "getUserDetails", 401, jsonHeader, body)
+	assert.NoError(t, v.ValidateResponse(t.Context(), "getUserDetails", 502, jsonHeader, body))
+	drift, err := v.ValidateResponseAndDrift(t.Context(), "getUserDetails", 502, jsonHeader, body)
 	require.NoError(t, err)
 	require.Len(t, drift, 1)
 	assert.Equal(t, DriftUndocumentedStatus, drift[0].Kind)
 	assert.Empty(t, drift[0].Path)
-	assert.Equal(t, 401, drift[0].Status)
+	assert.Equal(t, 502, drift[0].Status)
 
 	// A documented status is not drift.
 	drift, err = v.ValidateResponseAndDrift(t.Context(), "getUserDetails", 400, jsonHeader, body)
@@ -32,12 +32,12 @@ func TestVocabulary_undocumentedStatusIsDriftUnlessStrict(t *testing.T) {
 	assert.Empty(t, drift)
 
 	// The body must still be the vendor's error: then it is a violation, not drift.
-	drift, err = v.ValidateResponseAndDrift(t.Context(), "getUserDetails", 401, jsonHeader, []byte(`{"type": 401}`))
+	drift, err = v.ValidateResponseAndDrift(t.Context(), "getUserDetails", 502, jsonHeader, []byte(`{"type": 401}`))
 	assert.Equal(t, []string{"body $.type"}, where(t, err))
 	assert.Empty(t, drift)
 
 	// Strict mode: the transport fails the call.
-	_, base := newFakeAPI(t, map[string]cannedResponse{"/verification/oauth2/user-details": {401, nil, string(body)}})
+	_, base := newFakeAPI(t, map[string]cannedResponse{"/verification/oauth2/user-details": {502, nil, string(body)}})
 	strict := mustValidatingTransport(t, nil, WithMode(ModeFail), WithStrictDrift(), WithLogger(quietLogger()))
 	_, _, err = getWith(t, &http.Client{Transport: strict}, base+"/oauth2/user-details", map[string]string{"Authorization": "Bearer t", "x-api-version": "2024-12-01"})
 	var ve *ValidationError
@@ -47,7 +47,7 @@ func TestVocabulary_undocumentedStatusIsDriftUnlessStrict(t *testing.T) {
 	lenient := mustValidatingTransport(t, nil, WithMode(ModeFail), WithLogger(quietLogger()))
 	resp, got, err := getWith(t, &http.Client{Transport: lenient}, base+"/oauth2/user-details", map[string]string{"Authorization": "Bearer t", "x-api-version": "2024-12-01"})
 	require.NoError(t, err)
-	assert.Equal(t, 401, resp.StatusCode)
+	assert.Equal(t, 502, resp.StatusCode)
 	assert.Equal(t, string(body), string(got))
 	assert.Len(t, lenient.DriftFindings(), 1)
 }
@@ -180,5 +180,5 @@ func TestVocabulary_everyListNamesItsSource(t *testing.T) {
 	for _, name := range sortedKeys(doc.Components.Schemas) {
 		visit(name, doc.Components.Schemas[name].Value, seen)
 	}
-	assert.Equal(t, 14, open, "the open fields")
+	assert.Equal(t, 16, open, "the open fields")
 }

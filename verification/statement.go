@@ -35,7 +35,7 @@ type StatementTransaction struct {
 	Amount decimal.Decimal
 	// Balance is the balance after the transaction, if sent.
 	Balance   decimal.NullDecimal
-	Mode      string
+	Mode      TransactionMode
 	Narration string
 	Reference string
 	// Timestamp keeps the offset it was sent with (Z, +05:30, …); zero if

@@ -47,10 +47,8 @@ const (
 
 // Directions of a transaction.
 const (
-	// Credit is not among the spec's known values (no vendor source shows
-	// it); the set is open, and a statement needs both directions.
-	Credit TransactionType = "CREDIT"
-	Debit                  = TransactionTypeDEBIT
+	Credit = TransactionTypeCREDIT
+	Debit  = TransactionTypeDEBIT
 )
 
 // IsTerminalDigiLocker reports whether a DigiLocker status is final:

@@ -10,14 +10,35 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AccountFacility.
+const (
+	AccountFacilityCC AccountFacility = "CC"
+	AccountFacilityOD AccountFacility = "OD"
+)
+
+// Valid indicates whether the value is a known member of the AccountFacility enum.
+func (e AccountFacility) Valid() bool {
+	switch e {
+	case AccountFacilityCC:
+		return true
+	case AccountFacilityOD:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AccountHolderNominee.
 const (
-	AccountHolderNomineeREGISTERED AccountHolderNominee = "REGISTERED"
+	AccountHolderNomineeNOTREGISTERED AccountHolderNominee = "NOT-REGISTERED"
+	AccountHolderNomineeREGISTERED    AccountHolderNominee = "REGISTERED"
 )
 
 // Valid indicates whether the value is a known member of the AccountHolderNominee enum.
 func (e AccountHolderNominee) Valid() bool {
 	switch e {
+	case AccountHolderNomineeNOTREGISTERED:
+		return true
 	case AccountHolderNomineeREGISTERED:
 		return true
 	default:
@@ -27,12 +48,15 @@ func (e AccountHolderNominee) Valid() bool {
 
 // Defines values for AccountHoldersType.
 const (
+	AccountHoldersTypeJOINT  AccountHoldersType = "JOINT"
 	AccountHoldersTypeSINGLE AccountHoldersType = "SINGLE"
 )
 
 // Valid indicates whether the value is a known member of the AccountHoldersType enum.
 func (e AccountHoldersType) Valid() bool {
 	switch e {
+	case AccountHoldersTypeJOINT:
+		return true
 	case AccountHoldersTypeSINGLE:
 		return true
 	default:
@@ -42,13 +66,16 @@ func (e AccountHoldersType) Valid() bool {
 
 // Defines values for AccountSummaryStatus.
 const (
-	AccountSummaryStatusACTIVE AccountSummaryStatus = "ACTIVE"
+	AccountSummaryStatusACTIVE   AccountSummaryStatus = "ACTIVE"
+	AccountSummaryStatusINACTIVE AccountSummaryStatus = "INACTIVE"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryStatus enum.
 func (e AccountSummaryStatus) Valid() bool {
 	switch e {
 	case AccountSummaryStatusACTIVE:
+		return true
+	case AccountSummaryStatusINACTIVE:
 		return true
 	default:
 		return false
@@ -57,12 +84,15 @@ func (e AccountSummaryStatus) Valid() bool {
 
 // Defines values for AccountSummaryType.
 const (
+	AccountSummaryTypeCURRENT AccountSummaryType = "CURRENT"
 	AccountSummaryTypeSAVINGS AccountSummaryType = "SAVINGS"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryType enum.
 func (e AccountSummaryType) Valid() bool {
 	switch e {
+	case AccountSummaryTypeCURRENT:
+		return true
 	case AccountSummaryTypeSAVINGS:
 		return true
 	default:
@@ -376,14 +406,47 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for TransactionMode.
+const (
+	TransactionModeATM    TransactionMode = "ATM"
+	TransactionModeCARD   TransactionMode = "CARD"
+	TransactionModeCASH   TransactionMode = "CASH"
+	TransactionModeFT     TransactionMode = "FT"
+	TransactionModeOTHERS TransactionMode = "OTHERS"
+	TransactionModeUPI    TransactionMode = "UPI"
+)
+
+// Valid indicates whether the value is a known member of the TransactionMode enum.
+func (e TransactionMode) Valid() bool {
+	switch e {
+	case TransactionModeATM:
+		return true
+	case TransactionModeCARD:
+		return true
+	case TransactionModeCASH:
+		return true
+	case TransactionModeFT:
+		return true
+	case TransactionModeOTHERS:
+		return true
+	case TransactionModeUPI:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TransactionType.
 const (
-	TransactionTypeDEBIT TransactionType = "DEBIT"
+	TransactionTypeCREDIT TransactionType = "CREDIT"
+	TransactionTypeDEBIT  TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
+	case TransactionTypeCREDIT:
+		return true
 	case TransactionTypeDEBIT:
 		return true
 	default:
@@ -522,6 +585,11 @@ type AadhaarRecord struct {
 	Metadata *AadhaarMetadata `json:"metadata,omitempty"`
 }
 
+// AccountFacility An account's additional facility, as the ReBIT Deposit FI schema
+// lists them: overdraft (`OD`) or cash credit (`CC`); the vendor's
+// example shows `OD`. The `facility` field is open.
+type AccountFacility string
+
 // AccountHolder The account holder as the bank has them. Personal data.
 type AccountHolder struct {
 	// Address Address.
@@ -552,8 +620,9 @@ type AccountHolder struct {
 	PAN *string `json:"pan,omitempty"`
 }
 
-// AccountHolderNominee Whether a nominee is registered, as the vendor shows it: only
-// `REGISTERED` appears. The `nominee` field is open.
+// AccountHolderNominee Whether a nominee is registered: the vendor shows `REGISTERED`; the
+// ReBIT Deposit FI schema lists `REGISTERED` and `NOT-REGISTERED`.
+// The `nominee` field is open.
 type AccountHolderNominee string
 
 // AccountHolders defines model for AccountHolders.
@@ -565,8 +634,9 @@ type AccountHolders struct {
 	Type *AccountHoldersType `json:"type,omitempty"`
 }
 
-// AccountHoldersType How an account is held, as the vendor shows it: only `SINGLE`
-// appears. The `holders.type` field is open.
+// AccountHoldersType How an account is held: the vendor shows `SINGLE`; the ReBIT
+// Deposit FI schema lists `SINGLE` and `JOINT`. The `holders.type`
+// field is open.
 type AccountHoldersType string
 
 // AccountProfile defines model for AccountProfile.
@@ -601,8 +671,8 @@ type AccountSummary struct {
 	// ExchangeRate Exchange rate, a decimal string; may be blank.
 	ExchangeRate *string `json:"exchange_rate,omitempty"`
 
-	// Facility Facility; the vendor's example shows `OD`. An open set.
-	Facility *string `json:"facility,omitempty"`
+	// Facility Additional facility, one of AccountFacility or another string.
+	Facility *AccountFacility `json:"facility,omitempty"`
 
 	// IFSCCode IFSC of the branch.
 	IFSCCode *string `json:"ifsc_code,omitempty"`
@@ -623,12 +693,14 @@ type AccountSummary struct {
 	Type *AccountSummaryType `json:"type,omitempty"`
 }
 
-// AccountSummaryStatus The account statuses the vendor shows: only `ACTIVE` appears. The
+// AccountSummaryStatus An account's status: the vendor shows `ACTIVE`; the ReBIT Deposit
+// FI schema lists `ACTIVE` and `INACTIVE` (dormant or closed). The
 // `summary.status` field is open.
 type AccountSummaryStatus string
 
-// AccountSummaryType The account types the vendor shows: only `SAVINGS` appears. The
-// `summary.type` field is open.
+// AccountSummaryType An account's type: the vendor shows `SAVINGS`; the ReBIT Deposit FI
+// schema lists `SAVINGS` and `CURRENT`. The `summary.type` field is
+// open.
 type AccountSummaryType string
 
 // AccountTransactions defines model for AccountTransactions.
@@ -1125,6 +1197,15 @@ type IncomeMetadata struct {
 	Income *IncomeRange `json:"income,omitempty"`
 }
 
+// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type LookupReferenceID = int64
+
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
 	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
@@ -1281,8 +1362,8 @@ type Transaction struct {
 	// CurrentBalance Balance after the transaction, a decimal string.
 	CurrentBalance *string `json:"current_balance,omitempty"`
 
-	// Mode Channel; the vendor's example shows `UPI`. An open set.
-	Mode *string `json:"mode,omitempty"`
+	// Mode Channel, one of TransactionMode or another string.
+	Mode *TransactionMode `json:"mode,omitempty"`
 
 	// Narration The bank's description.
 	Narration *string `json:"narration,omitempty"`
@@ -1303,10 +1384,14 @@ type Transaction struct {
 	ValueDate *wire.Date `json:"value_date,omitempty"`
 }
 
-// TransactionType The directions of money the vendor shows: only `DEBIT` appears in its
-// sources. Fields of this kind are open: they accept any string
-// (cfverify's Go client also knows `CREDIT`, which no vendor source
-// shows).
+// TransactionMode The channels of a transaction the ReBIT Deposit FI schema lists
+// (`FT` is a fund transfer: NEFT, IMPS, RTGS); the vendor's example
+// shows `UPI`. The `mode` field is open.
+type TransactionMode string
+
+// TransactionType The directions of money: the vendor's sources show `DEBIT`; the
+// ReBIT Deposit FI schema its statements follow lists `CREDIT` and
+// `DEBIT`. Fields of this kind are open: they accept any string.
 type TransactionType string
 
 // UserIdentifier One identifier of the user whose data is asked about.
@@ -1507,8 +1592,14 @@ type WebhookVersion = string
 // APIVersion Example: 2024-12-01
 type APIVersion = string
 
-// ConsentRefID defines model for ConsentRefID.
-type ConsentRefID = int64
+// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type ConsentRefID = LookupReferenceID
 
 // ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
@@ -1516,8 +1607,14 @@ type ConsentRefID = int64
 // Example: verif_2024-001
 type ConsentVerificationID = VerificationID
 
-// DigiLockerReferenceID defines model for DigiLockerReferenceID.
-type DigiLockerReferenceID = int64
+// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type DigiLockerReferenceID = LookupReferenceID
 
 // DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
@@ -1525,8 +1622,14 @@ type DigiLockerReferenceID = int64
 // Example: verif_2024-001
 type DigiLockerVerificationID = VerificationID
 
-// FIRefID defines model for FIRefID.
-type FIRefID = int64
+// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type FIRefID = LookupReferenceID
 
 // FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.

@@ -17,8 +17,8 @@ import (
 
 // deadline is the context a command runs under.
 func (e *env) deadline(ctx context.Context, waiting bool) (context.Context, context.CancelFunc) {
-	d := e.g.timeout.val
-	if waiting && !e.g.timeout.set {
+	d := e.timeout.Get()
+	if waiting && !e.timeout.IsSet() {
 		d = defaultWaitTimeout
 	}
 	return context.WithTimeout(ctx, d)
@@ -27,7 +27,7 @@ func (e *env) deadline(ctx context.Context, waiting bool) (context.Context, cont
 // logger is the --verbose logger: debug to stderr, through the client's
 // redacting handler, so that nothing secret or personal is written.
 func (e *env) logger() *slog.Logger {
-	if !e.g.verbose.val {
+	if e.verbose == nil || !e.verbose.Get() {
 		return slog.New(slog.DiscardHandler)
 	}
 	h := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
@@ -39,17 +39,19 @@ func (e *env) lookupEnv(name string) (string, bool) {
 	return v, v != ""
 }
 
-// newClient builds the client from the global flags and the environment.
+// newClient builds the client from the API flags and the environment.
 func (e *env) newClient(needCredentials bool) (*client.Client, *recorder, error) {
 	return e.buildClient(clientSetup{needCredentials: needCredentials, fromEnv: true})
 }
 
 type clientSetup struct {
 	needCredentials bool
-	fromEnv         bool // read CASHFREE_* (the demo on the mock does not)
+	fromEnv         bool // read CASHFREE_* credentials (the demo on the mock does not)
 	// wrap, if set, wraps the transport (the demo validates every exchange).
 	wrap  func(http.RoundTripper) (http.RoundTripper, error)
 	extra []client.Option // last, so they win
+	// local is the demo's built-in mock: extra names it, no base URL to choose.
+	local bool
 }
 
 func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
@@ -64,28 +66,26 @@ func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
 	}
 	rec := &recorder{base: base, inner: tr}
 	policy := client.DefaultRetryPolicy()
-	policy.MaxAttempts = e.g.retries.val + 1
+	policy.MaxAttempts = e.api.retries.Get() + 1
 	var opts []client.Option
 	if s.fromEnv {
 		opts = append(opts, client.FromEnvLookup(e.lookupEnv))
 	}
-	if e.g.env.set {
-		env, err := client.ParseEnvironment(e.g.env.val)
+	var from string
+	if !s.local {
+		baseURL, source, err := e.api.where(e.getenv)
 		if err != nil {
-			return nil, nil, usagef(e.cmd.name, "--env %q: use sandbox or production", e.g.env.val)
+			return nil, nil, usagef(e.name, "%v", err)
 		}
-		opts = append(opts, client.WithEnvironment(env))
-	}
-	if e.g.baseURL.val != "" {
-		opts = append(opts, client.WithBaseURL(e.g.baseURL.val))
+		opts, from = append(opts, client.WithBaseURL(baseURL)), source
 	}
 	opts = append(opts,
-		client.WithAPIVersion(e.g.apiVersion.val),
-		client.WithTimeout(e.g.timeout.val),
+		client.WithAPIVersion(e.api.apiVersion.Get()),
+		client.WithTimeout(e.timeout.Get()),
 		client.WithRetryPolicy(policy),
 		client.WithHTTPClient(&http.Client{Transport: rec}),
 		client.WithLogger(e.logger()),
-		client.WithUserAgent("cfverify-cli/"+version),
+		client.WithUserAgent("cfverify-cli/"+buildVersion().version),
 	)
 	opts = append(opts, s.extra...)
 	c, err := client.New(opts...)
@@ -93,11 +93,13 @@ func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
 		return nil, nil, err
 	}
 	if s.needCredentials && !c.HasCredentials() {
-		return nil, nil, usagef(e.cmd.name, "no credentials: set %s and %s (the mock's are %s and %s)",
+		return nil, nil, usagef(e.name, "no credentials: set %s and %s (the mock's are %s and %s)",
 			client.EnvClientID, client.EnvClientSecret, "cf_test_client", "cf_test_secret")
 	}
-	e.logger().Debug("cfverify: client ready", "base_url", c.BaseURL(), "api_version", e.g.apiVersion.val,
-		"credentials", c.HasCredentials(), "retries", e.g.retries.val)
+	if !s.local { // the demo on its mock prints where it calls
+		e.logger().Debug("cfverify: client ready", "base_url", c.BaseURL(), "base_url_from", from,
+			"api_version", e.api.apiVersion.Get(), "credentials", c.HasCredentials(), "retries", e.api.retries.Get())
+	}
 	return c, rec, nil
 }
 

@@ -2,36 +2,32 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"runtime/debug"
 	"time"
 
-	"github.com/cfverify/cfverify/verification"
+	"github.com/spf13/pflag"
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/verification"
 )
-
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
 
 var dataAvailabilityCmd = &command{
 	name:    "data-availability",
-	args:    "--verification-id ID --mobile NUMBER",
+	args:    "--verification-id ID --mobile NUMBER [flags]",
 	summary: "POST /user/data-availability: which data scopes exist for a mobile number",
+	group:   groupAPI,
 	example: "  CASHFREE_CLIENT_ID=… CASHFREE_CLIENT_SECRET=… \\\n" +
 		"    cfverify data-availability --verification-id kyc-2024-001 --mobile 9988123456 --pretty",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		id := fs.String("verification-id", "", "your new, unique `ID` of this request (1-50 of A-Z a-z 0-9 . - _)")
-		mobile := fs.String("mobile", "", "the user's 10-digit mobile `NUMBER`")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		id := stringFlag(fs, "verification-id", "", "your new, unique `ID` of this request (1-50 of A-Z a-z 0-9 . - _)")
+		mobile := stringFlag(fs, "mobile", "", "the user's 10-digit mobile `NUMBER`")
+		e.addAPIFlags(fs, true)
 		return func(ctx context.Context) error {
-			if *id == "" || *mobile == "" {
-				return usagef(e.cmd.name, "give --verification-id and --mobile")
+			if id.Get() == "" || mobile.Get() == "" {
+				return usagef(e.name, "give --verification-id and --mobile")
 			}
 			c, rec, err := e.newClient(true)
 			if err != nil {
@@ -40,7 +36,7 @@ var dataAvailabilityCmd = &command{
 			defer c.CloseIdleConnections()
 			ctx, cancel := e.deadline(ctx, false)
 			defer cancel()
-			res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: *id, Mobile: *mobile})
+			res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id.Get(), Mobile: mobile.Get()})
 			if err != nil {
 				return err
 			}
@@ -51,19 +47,21 @@ var dataAvailabilityCmd = &command{
 
 var userDetailsCmd = &command{
 	name:    "user-details",
-	args:    "[--token TOKEN]",
+	args:    "[--token TOKEN] [flags]",
 	summary: "GET /oauth2/user-details: the user's data behind an OAuth access token",
+	group:   groupAPI,
 	example: "  CASHFREE_ACCESS_TOKEN=… cfverify user-details --pretty\n" +
 		"  cfverify user-details --token \"$TOKEN\" --base-url http://127.0.0.1:8080/verification",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		token := fs.String("token", "", "the user's access `TOKEN` (else CASHFREE_ACCESS_TOKEN); prefer the variable, flags show in ps")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		token := stringFlag(fs, "token", "", "the user's access `TOKEN` (else CASHFREE_ACCESS_TOKEN); prefer the variable, flags show in ps")
+		e.addAPIFlags(fs, true)
 		return func(ctx context.Context) error {
-			t := *token
+			t := token.Get()
 			if t == "" {
 				t = e.getenv("CASHFREE_ACCESS_TOKEN")
 			}
 			if t == "" {
-				return usagef(e.cmd.name, "give --token or set CASHFREE_ACCESS_TOKEN")
+				return usagef(e.name, "give --token or set CASHFREE_ACCESS_TOKEN")
 			}
 			c, rec, err := e.newClient(false)
 			if err != nil {
@@ -81,36 +79,48 @@ var userDetailsCmd = &command{
 	},
 }
 
-// lookupFlags registers the two ways to name what a status command looks up.
-func lookupFlags(fs *flag.FlagSet, e *env, idFlag, refFlag, what string) func() (client.Lookup, error) {
-	id := fs.String(idFlag, "", "your `ID` of the "+what)
-	ref := fs.Int64(refFlag, 0, "Cashfree's reference `N` of the "+what)
+// lookupFlags registers what a status command looks up: --verification-id
+// or --reference-id on every status command, and the API's own names of
+// the two (consent-verification-id, fi-ref-id, …) as deprecated aliases.
+func lookupFlags(fs *pflag.FlagSet, e *env, what, apiPrefix string) func() (client.Lookup, error) {
+	idUsage := "your `ID` of the " + what
+	if apiPrefix != "" {
+		idUsage += " (the API's " + apiPrefix + "_verification_id)"
+	}
+	id := stringFlag(fs, "verification-id", "", idUsage)
+	ref := int64Flag(fs, "reference-id", 0, "Cashfree's reference `N` of the "+what)
+	if apiPrefix != "" {
+		aliasFlag(fs, apiPrefix+"-verification-id", "verification-id", true)
+		aliasFlag(fs, apiPrefix+"-ref-id", "reference-id", true)
+	}
 	return func() (client.Lookup, error) {
 		switch {
-		case *id == "" && *ref == 0:
-			return client.Lookup{}, usagef(e.cmd.name, "give --%s or --%s", idFlag, refFlag)
-		case *id != "" && *ref != 0:
-			return client.Lookup{}, usagef(e.cmd.name, "give --%s or --%s, not both", idFlag, refFlag)
-		case *ref < 0:
-			return client.Lookup{}, usagef(e.cmd.name, "--%s must be a positive number", refFlag)
+		case id.Get() == "" && ref.Get() == 0:
+			return client.Lookup{}, usagef(e.name, "give --verification-id or --reference-id")
+		case id.Get() != "" && ref.Get() != 0:
+			return client.Lookup{}, usagef(e.name, "give --verification-id or --reference-id, not both")
+		case ref.Get() < 0:
+			return client.Lookup{}, usagef(e.name, "--reference-id: want a positive number, got %d", ref.Get())
 		}
-		return client.Lookup{VerificationID: *id, ReferenceID: *ref}, nil
+		return client.Lookup{VerificationID: id.Get(), ReferenceID: ref.Get()}, nil
 	}
 }
 
-func waitFlag(fs *flag.FlagSet, e *env, until string) *bool {
-	fs.DurationVar(&e.pollInterval, "poll-interval", 2*time.Second, "with --wait: the first wait between polls (it grows 1.5× a poll, up to 30s)")
-	return fs.Bool("wait", false, "poll until "+until+", showing progress on a terminal (--timeout bounds it, 10m by default)")
+func waitFlag(fs *pflag.FlagSet, e *env, until string) *flagValue[bool] {
+	e.pollInterval = durationFlag(fs, "poll-interval", 2*time.Second, "with --wait: the first wait between polls (it grows 1.5× a poll, up to 30s)")
+	return boolFlag(fs, "wait", "poll until "+until+", showing progress on a terminal (--timeout bounds it, 10m by default)")
 }
 
 var digiLockerCmd = &command{
 	name:    "digilocker-status",
-	args:    "(--verification-id ID | --reference-id N) [--wait]",
+	args:    "(--verification-id ID | --reference-id N) [--wait] [flags]",
 	summary: "GET /digilocker: where a DigiLocker verification stands",
+	group:   groupAPI,
 	example: "  cfverify digilocker-status --verification-id kyc-2024-001 --wait --pretty",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		lookup := lookupFlags(fs, e, "verification-id", "reference-id", "DigiLocker verification")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		lookup := lookupFlags(fs, e, "DigiLocker verification", "")
 		wait := waitFlag(fs, e, "AUTHENTICATED, EXPIRED or CONSENT_DENIED")
+		e.addAPIFlags(fs, true)
 		return statusRun(e, lookup, wait, (*client.Client).DigiLockerStatus, (*client.Client).WaitDigiLocker,
 			func(rec *recorder, res *verification.DigiLockerStatus) error { return e.printJSON(rec, res) })
 	},
@@ -118,12 +128,14 @@ var digiLockerCmd = &command{
 
 var consentCmd = &command{
 	name:    "consent-status",
-	args:    "(--consent-verification-id ID | --consent-ref-id N) [--wait]",
+	args:    "(--verification-id ID | --reference-id N) [--wait] [flags]",
 	summary: "GET /aa/consent: where an Account Aggregator consent stands",
-	example: "  cfverify consent-status --consent-verification-id consent-7 --wait",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		lookup := lookupFlags(fs, e, "consent-verification-id", "consent-ref-id", "consent request")
+	group:   groupAPI,
+	example: "  cfverify consent-status --verification-id consent-7 --wait",
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		lookup := lookupFlags(fs, e, "consent request", "consent")
 		wait := waitFlag(fs, e, "SUCCESS, PAUSED, EXPIRED, REVOKED or REJECTED")
+		e.addAPIFlags(fs, true)
 		return statusRun(e, lookup, wait, (*client.Client).ConsentStatus, (*client.Client).WaitConsent,
 			func(rec *recorder, res *verification.ConsentStatus) error { return e.printJSON(rec, res) })
 	},
@@ -131,17 +143,21 @@ var consentCmd = &command{
 
 var fiCmd = &command{
 	name:    "fi",
-	args:    "(--fi-verification-id ID | --fi-ref-id N) [--csv] [--wait]",
+	args:    "(--verification-id ID | --reference-id N) [--csv] [--wait] [flags]",
 	summary: "GET /aa/fi: financial information fetched under a consent",
-	example: "  cfverify fi --fi-verification-id fi-7 --wait --csv > transactions.csv",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		lookup := lookupFlags(fs, e, "fi-verification-id", "fi-ref-id", "financial information request")
+	long: "With --csv, a statement that is not ready (any status but SUCCESS) or that holds no\n" +
+		"transaction is refused: one line on stderr naming the status, exit 7, nothing on stdout.",
+	group:   groupAPI,
+	example: "  cfverify fi --verification-id fi-7 --wait --csv > transactions.csv",
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		lookup := lookupFlags(fs, e, "financial information request", "fi")
 		wait := waitFlag(fs, e, "SUCCESS with every account final, FAILED or EXPIRED")
-		asCSV := fs.Bool("csv", false, "print every transaction of every account as CSV instead of JSON")
+		asCSV := boolFlag(fs, "csv", "print every transaction of every account as CSV instead of JSON; exit 7 if none is ready")
+		e.addAPIFlags(fs, true)
 		return statusRun(e, lookup, wait, (*client.Client).FinancialInformation, (*client.Client).WaitFinancialInformation,
 			func(rec *recorder, res *verification.FinancialInformation) error {
-				if *asCSV {
-					return writeCSV(e.stdout, res)
+				if asCSV.Get() {
+					return writeStatementCSV(e.stdout, res)
 				}
 				return e.printJSON(rec, res)
 			})
@@ -150,7 +166,7 @@ var fiCmd = &command{
 
 // statusRun is the body of the three status commands: look up once, or
 // poll until a terminal status with --wait, then print.
-func statusRun[T any](e *env, lookup func() (client.Lookup, error), wait *bool,
+func statusRun[T any](e *env, lookup func() (client.Lookup, error), wait *flagValue[bool],
 	get func(*client.Client, context.Context, client.Lookup, ...client.CallOption) (*T, error),
 	waitFor func(*client.Client, context.Context, client.Lookup, client.PollOptions) (*T, error),
 	print func(*recorder, *T) error,
@@ -165,10 +181,10 @@ func statusRun[T any](e *env, lookup func() (client.Lookup, error), wait *bool,
 			return err
 		}
 		defer c.CloseIdleConnections()
-		ctx, cancel := e.deadline(ctx, *wait)
+		ctx, cancel := e.deadline(ctx, wait.Get())
 		defer cancel()
 		var res *T
-		if *wait {
+		if wait.Get() {
 			res, err = waitFor(c, ctx, l, e.pollOptions())
 			e.endProgress()
 		} else {
@@ -181,43 +197,9 @@ func statusRun[T any](e *env, lookup func() (client.Lookup, error), wait *bool,
 	}
 }
 
-// csvHeader names the columns of fi --csv.
-var csvHeader = []string{"fip_id", "masked_acc_number", "link_ref_number", "txn_id", "transaction_timestamp",
-	"value_date", "type", "mode", "amount", "current_balance", "narration", "reference"}
-
-// writeCSV writes every transaction of every delivered account, amounts as
-// exact decimals, timestamps with the offset they came with.
-func writeCSV(w io.Writer, fi *verification.FinancialInformation) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return err
-	}
-	for tx, err := range fi.Transactions() {
-		if err != nil {
-			return err
-		}
-		ts, vd, bal := "", "", ""
-		if !tx.Timestamp.IsZero() {
-			ts = tx.Timestamp.Format(time.RFC3339)
-		}
-		if !tx.ValueDate.IsZero() {
-			vd = tx.ValueDate.Format(time.DateOnly)
-		}
-		if tx.Balance.Valid {
-			bal = tx.Balance.Decimal.String()
-		}
-		if err := cw.Write([]string{tx.FIPID, tx.MaskedAccNumber, tx.LinkRefNumber, tx.TxnID, ts, vd,
-			string(tx.Type), tx.Mode, tx.Amount.String(), bal, tx.Narration, tx.Reference}); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // pollOptions shows progress on a terminal: one line, rewritten each poll.
 func (e *env) pollOptions() client.PollOptions {
-	o := client.PollOptions{Interval: e.pollInterval}
+	o := client.PollOptions{Interval: e.pollInterval.Get()}
 	if !isTerminal(e.stderr) {
 		return o
 	}
@@ -258,35 +240,13 @@ func isTerminal(w io.Writer) bool {
 
 var specCmd = &command{
 	name:    "spec",
-	args:    "",
 	summary: "print the OpenAPI document this build was made from (openapi/verification.yaml)",
+	group:   groupInfo,
 	example: "  cfverify spec > verification.yaml\n  npx openapi-typescript verification.yaml -o verification.d.ts",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
+	flags: func(_ *pflag.FlagSet, e *env) func(context.Context) error {
 		return func(context.Context) error {
 			_, err := e.stdout.Write(openapi.YAML)
 			return err
-		}
-	},
-}
-
-var versionCmd = &command{
-	name:    "version",
-	args:    "",
-	summary: "print the version of cfverify, of the spec it embeds and of Go",
-	example: "  cfverify version",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		return func(context.Context) error {
-			v := version
-			if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-				v = info.Main.Version
-			}
-			spec := "?"
-			if doc, err := openapi.Load(); err == nil && doc.Info != nil {
-				spec = doc.Info.Version
-			}
-			fmt.Fprintf(e.stdout, "cfverify %s (API version %s, spec %s, %s %s/%s)\n",
-				v, client.DefaultAPIVersion, spec, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return nil
 		}
 	},
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"net/http"
 	"strconv"
@@ -20,28 +20,44 @@ import (
 )
 
 var demoCmd = &command{
-	name: "demo",
-	args: "[--env sandbox [--verification-id ID] [--consent-id ID] [--fi-id ID] [--token TOKEN] [--mobile N]]",
-	summary: "walk through the five operations as an integration would: on the built-in mock,\n" +
-		"                     or on the sandbox with --env sandbox and credentials",
+	name:    "demo",
+	args:    "[--env sandbox [--verification-id ID] [--consent-verification-id ID] [--fi-verification-id ID]] [flags]",
+	summary: "walk through the five operations as an integration would, on the built-in mock or the sandbox",
+	long: "Without --env or --base-url it runs on a built-in mock: no credentials, no network, and\n" +
+		"CASHFREE_* variables are not read. With --env sandbox (or --base-url) it runs there, with the\n" +
+		"credentials of CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET and the ids you pass.",
+	group: groupInfo,
 	example: "  cfverify demo                       # no credentials, no network: the built-in mock\n" +
 		"  CASHFREE_CLIENT_ID=… CASHFREE_CLIENT_SECRET=… CASHFREE_ACCESS_TOKEN=… \\\n" +
-		"    cfverify demo --env sandbox --verification-id kyc-1 --consent-id consent-1 --fi-id fi-1",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		d := &demo{env: e}
-		fs.StringVar(&d.mobile, "mobile", "9988123456", "the mobile `NUMBER` data availability asks about")
-		fs.StringVar(&d.daID, "availability-id", "", "the verification `ID` of data availability (default: a new one)")
-		fs.StringVar(&d.token, "token", "", "on the sandbox: the user's access `TOKEN` (else CASHFREE_ACCESS_TOKEN)")
-		fs.StringVar(&d.dlID, "verification-id", "", "on the sandbox: the `ID` of a DigiLocker verification you created")
-		fs.StringVar(&d.consentID, "consent-id", "", "on the sandbox: the `ID` of a consent you requested")
-		fs.StringVar(&d.fiID, "fi-id", "", "on the sandbox: the `ID` of a financial-information request you made")
-		fs.DurationVar(&d.interval, "poll-interval", 250*time.Millisecond, "the wait between status polls")
+		"    cfverify demo --env sandbox --verification-id kyc-1 --consent-verification-id consent-1 --fi-verification-id fi-1",
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		d := &demo{env: e, flags: demoFlags{
+			mobile:    stringFlag(fs, "mobile", "9988123456", "the mobile `NUMBER` data availability asks about"),
+			daID:      stringFlag(fs, "availability-id", "", "the verification `ID` of data availability (default: a new one)"),
+			token:     stringFlag(fs, "token", "", "on the sandbox: the user's access `TOKEN` (else CASHFREE_ACCESS_TOKEN)"),
+			dlID:      stringFlag(fs, "verification-id", "", "on the sandbox: the `ID` of a DigiLocker verification you created"),
+			consentID: stringFlag(fs, "consent-verification-id", "", "on the sandbox: the `ID` of a consent you requested"),
+			fiID:      stringFlag(fs, "fi-verification-id", "", "on the sandbox: the `ID` of a financial-information request you made"),
+			interval:  durationFlag(fs, "poll-interval", 250*time.Millisecond, "the wait between status polls"),
+		}}
+		aliasFlag(fs, "consent-id", "consent-verification-id", true)
+		aliasFlag(fs, "fi-id", "fi-verification-id", true)
+		e.addAPIFlags(fs, false)
+		timeout := fs.Lookup("timeout") // the demo polls: the --wait deadline
+		timeout.Usage, timeout.DefValue = "give up after `duration`, every step included", defaultWaitTimeout.String()
 		return d.run
 	},
 }
 
+// demoFlags are the demo's own flags.
+type demoFlags struct {
+	mobile, daID, token, dlID, consentID, fiID *flagValue[string]
+	interval                                   *flagValue[time.Duration]
+}
+
 type demo struct {
 	env                                  *env
+	flags                                demoFlags
 	mobile, daID, token                  string
 	dlID, consentID, fiID                string
 	interval                             time.Duration
@@ -58,13 +74,15 @@ func (d *demo) run(ctx context.Context) error {
 	e := d.env
 	d.out = e.stdout
 	d.started = time.Now()
-	remote := e.g.env.set || e.g.baseURL.val != ""
-	if remote && e.g.baseURL.val == "" && e.g.env.val == string(client.Production) {
-		return usagef("demo", "the demo runs on the mock or the sandbox, not production")
-	}
+	d.mobile, d.daID, d.interval = d.flags.mobile.Get(), d.flags.daID.Get(), d.flags.interval.Get()
+	remote := e.api.env.IsSet() || e.api.baseURL.Get() != ""
 	setup := clientSetup{needCredentials: true, wrap: d.validating}
 	if remote {
+		if base, _, err := e.api.where(e.getenv); err == nil && base == client.ProductionBaseURL {
+			return usagef("demo", "the demo runs on the mock or the sandbox, not production")
+		}
 		setup.fromEnv = true
+		d.token, d.dlID, d.consentID, d.fiID = d.flags.token.Get(), d.flags.dlID.Get(), d.flags.consentID.Get(), d.flags.fiID.Get()
 		if d.token == "" {
 			d.token = e.getenv("CASHFREE_ACCESS_TOKEN")
 		}
@@ -84,6 +102,7 @@ func (d *demo) run(ctx context.Context) error {
 		defer srv.Close()
 		d.hooks = hooks
 		d.usingMock, d.mockSrv = true, srv
+		setup.local = true
 		setup.extra = []client.Option{
 			client.WithBaseURL(srv.URL()),
 			client.WithCredentials(mock.DefaultClientID, mock.DefaultClientSecret),
@@ -262,7 +281,7 @@ func (d *demo) digiLocker(ctx context.Context, c *client.Client) error {
 func (d *demo) consent(ctx context.Context, c *client.Client) error {
 	d.step(4, "The user approves the Account Aggregator consent; wait for it", "GET /aa/consent")
 	if d.consentID == "" {
-		d.skip("pass --consent-id of a consent you requested")
+		d.skip("pass --consent-verification-id of a consent you requested")
 		return nil
 	}
 	d.printf("    consent_verification_id %s\n", d.consentID)
@@ -297,7 +316,7 @@ func (d *demo) consent(ctx context.Context, c *client.Client) error {
 func (d *demo) financialInformation(ctx context.Context, c *client.Client) error {
 	d.step(5, "Fetch the financial information and sum it up", "GET /aa/fi")
 	if d.fiID == "" {
-		d.skip("pass --fi-id of a financial-information request you made")
+		d.skip("pass --fi-verification-id of a financial-information request you made")
 		return nil
 	}
 	d.printf("    fi_verification_id %s\n", d.fiID)

@@ -24,7 +24,7 @@ func (e *env) printJSON(rec *recorder, v any) error {
 			return err
 		}
 	}
-	return writeJSON(e.stdout, data, e.g.pretty.val)
+	return writeJSON(e.stdout, data, e.api.pretty.Get())
 }
 
 func writeJSON(w io.Writer, data []byte, pretty bool) error {
@@ -58,11 +58,38 @@ func report(stderr io.Writer, err error) int {
 	if errors.As(err, &netErr) && netErr.Attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", netErr.Attempts)
 	}
-	if !strings.HasPrefix(msg, "cfverify") {
-		msg = "cfverify: " + msg
-	}
-	fmt.Fprintln(stderr, oneLine(client.MaskPII(msg)))
+	fmt.Fprintln(stderr, oneLine(client.MaskPII(withOnePrefix(msg))))
 	return code
+}
+
+// withOnePrefix gives an error line one "cfverify" prefix: the library's
+// errors carry their own ("cfverify: invalid configuration"), which would
+// otherwise repeat inside the line (CASHFREE_PUBLIC_KEY: cfverify: …).
+func withOnePrefix(msg string) string {
+	head := "cfverify: "
+	if strings.HasPrefix(msg, "cfverify ") { // a command's own: "cfverify proxy: …"
+		if i := strings.Index(msg, ": "); i > 0 {
+			head, msg = msg[:i+2], msg[i+2:]
+		}
+	}
+	return head + strings.ReplaceAll(msg, "cfverify: ", "")
+}
+
+// usageError is bad usage: exit 2, with a pointer to --help.
+type usageError struct {
+	cmd string // the command's path after "cfverify", or "" for cfverify itself
+	msg string
+}
+
+func (e *usageError) Error() string {
+	if e.cmd == "" {
+		return "cfverify: " + e.msg + " (see cfverify --help)"
+	}
+	return "cfverify " + e.cmd + ": " + e.msg + " (see cfverify " + e.cmd + " --help)"
+}
+
+func usagef(cmd, format string, args ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
 }
 
 func oneLine(s string) string {

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"log"
 	"net"
@@ -20,59 +20,71 @@ import (
 )
 
 var proxyCmd = &command{
-	name: "proxy",
-	args: "--addr HOST:PORT (--upstream URL | --env sandbox) [--report FILE.jsonl] [--junit FILE.xml] [--strict]",
-	summary: "forward any client's traffic to the API or a mock, check every exchange against the spec; " +
-		"on SIGINT or SIGTERM write the JUnit file and a summary, exit 6 if an exchange broke the spec",
+	name:    "proxy",
+	args:    "--addr HOST:PORT (--upstream URL | --env sandbox) [--report FILE.jsonl] [--junit FILE.xml] [flags]",
+	summary: "forward any client's traffic to the API or a mock, checking every exchange against the spec",
+	long: "On SIGINT or SIGTERM it writes the JUnit file and a summary, and exits 6 if an exchange broke the spec.\n" +
+		"It forwards to --upstream, else CASHFREE_BASE_URL, else the environment of --env or CASHFREE_ENV;\n" +
+		"it never picks the sandbox by itself, and forwards to production only with --allow-production.",
+	group: groupTools,
 	example: "  cfverify mock --addr 127.0.0.1:8080 &\n" +
 		"  cfverify proxy --addr 127.0.0.1:8081 --upstream http://127.0.0.1:8080 --report contract.jsonl --junit contract.xml &\n" +
 		"  CASHFREE_BASE_URL=http://127.0.0.1:8081/verification npm test\n" +
 		"  kill -TERM %2; wait %2   # exit 6 if an exchange broke the spec",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		addr := fs.String("addr", "127.0.0.1:8081", "listen on `host:port` (port 0: any free port, printed on stdout)")
-		upstream := fs.String("upstream", "", "forward to `URL` (its scheme and host; paths pass unchanged), such as http://127.0.0.1:8080 for cfverify mock")
-		report := fs.String("report", "", "write one JSON line per exchange to `FILE.jsonl`")
-		junit := fs.String("junit", "", "write a JUnit report to `FILE.xml` on SIGINT or SIGTERM")
-		strict := fs.Bool("strict", false, "count drift (fields and enum values the spec does not know) as a violation")
-		allowProd := fs.Bool("allow-production", false, "allow forwarding to the production API")
-		maxRequest := fs.Int64("max-request-bytes", contractcheck.DefaultMaxRequestBytes, "answer 413 to a request body over `N` bytes, without forwarding it")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		addr := stringFlag(fs, "addr", "127.0.0.1:8081", "listen on `host:port` (port 0: any free port, printed on stdout)")
+		where := &apiFlags{
+			baseURL: stringFlag(fs, "upstream", "", "forward to `URL` (its scheme and host; paths pass unchanged), such as http://127.0.0.1:8080 for cfverify mock; else CASHFREE_BASE_URL, else --env"),
+			env:     stringFlag(fs, "env", "", "forward to this Cashfree environment, `sandbox|production` (else CASHFREE_ENV)"),
+		}
+		aliasFlag(fs, "base-url", "upstream", false)
+		report := stringFlag(fs, "report", "", "write one JSON line per exchange to `FILE.jsonl`")
+		junit := stringFlag(fs, "junit", "", "write a JUnit report to `FILE.xml` on SIGINT or SIGTERM")
+		strict := boolFlag(fs, "strict", "count drift (fields and enum values the spec does not know) as a violation")
+		allowProd := boolFlag(fs, "allow-production", "allow forwarding to the production API")
+		maxRequest := int64Flag(fs, "max-request-bytes", contractcheck.DefaultMaxRequestBytes, "answer 413 to a request body over `N` bytes, without forwarding it")
+		e.addTimeout(fs, "give up on an upstream answer after `duration`")
 		return func(ctx context.Context) error {
-			target, err := e.proxyUpstream(*upstream, *allowProd)
+			target, err := e.proxyUpstream(where, allowProd.Get())
 			if err != nil {
 				return err
 			}
-			out, err := openOutputs(e.cmd.name, *report, *junit)
+			out, err := openOutputs(e.name, report.Get(), junit.Get())
 			if err != nil {
 				return err
 			}
 			defer out.close()
-			checker, err := contractcheck.NewChecker(nil, *strict)
+			checker, err := contractcheck.NewChecker(nil, strict.Get())
 			if err != nil {
 				return err
 			}
 			stderr := &lockedWriter{w: e.stderr}
 			rec := contractcheck.NewRecorder(out.reportWriter())
 			timeout := contractcheck.DefaultUpstreamTimeout
-			if e.g.timeout.set {
-				timeout = e.g.timeout.val
+			if e.timeout.IsSet() {
+				timeout = e.timeout.Get()
 			}
 			transport := contractcheck.NewUpstreamTransport()
 			defer transport.CloseIdleConnections()
 			proxy, err := contractcheck.NewProxy(contractcheck.ProxyConfig{
 				Upstream: target, Checker: checker, Recorder: rec, Transport: transport,
-				MaxRequestBytes: *maxRequest, Timeout: timeout,
+				MaxRequestBytes: maxRequest.Get(), Timeout: timeout,
 				OnResult: func(r contractcheck.Result) { printExchange(stderr, r) },
 			})
 			if err != nil {
-				return usagef(e.cmd.name, "%v", err)
+				return usagef(e.name, "%v", err)
 			}
-			ln, err := net.Listen("tcp", *addr)
+			ln, err := net.Listen("tcp", addr.Get())
 			if err != nil {
 				return fmt.Errorf("cfverify proxy: %w", err)
 			}
-			if host, _, err := net.SplitHostPort(*addr); err == nil {
+			if forwardsToItself(ln, target) {
+				_ = ln.Close()
+				return usagef(e.name, "the upstream %s is this proxy's own address: point --upstream at the API or a mock", target.Host)
+			}
+			if host, _, err := net.SplitHostPort(addr.Get()); err == nil {
 				if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-					fmt.Fprintf(stderr, "cfverify proxy: warning: %s is not a loopback address; the proxy is reachable from other machines\n", *addr)
+					fmt.Fprintf(stderr, "cfverify proxy: warning: %s is not a loopback address; the proxy is reachable from other machines\n", addr.Get())
 				}
 			}
 			srv := &http.Server{
@@ -102,45 +114,58 @@ var proxyCmd = &command{
 	},
 }
 
-// proxyUpstream is where the proxy forwards: --upstream (or the global
-// --base-url), else the environment of --env or CASHFREE_ENV, which must
-// be given: the proxy never picks the sandbox by default.
-func (e *env) proxyUpstream(upstream string, allowProduction bool) (*url.URL, error) {
-	if upstream != "" && e.g.baseURL.set && upstream != e.g.baseURL.val {
-		return nil, usagef(e.cmd.name, "--upstream and --base-url differ: give one")
+// proxyUpstream is where the proxy forwards: --upstream, else
+// CASHFREE_BASE_URL, else the environment of --env or CASHFREE_ENV (the
+// order of every command), which must be given: the proxy never picks the
+// sandbox by itself.
+func (e *env) proxyUpstream(where *apiFlags, allowProduction bool) (*url.URL, error) {
+	upstream, from, err := where.where(e.getenv)
+	switch {
+	case err != nil:
+		return nil, usagef(e.name, "%v", err)
+	case from == fromDefault:
+		return nil, usagef(e.name, "give --upstream URL or --env sandbox")
 	}
-	if upstream == "" {
-		upstream = e.g.baseURL.val
-	}
-	production := false
-	if upstream == "" {
-		if !e.g.env.set && e.getenv(client.EnvEnvironment) == "" {
-			return nil, usagef(e.cmd.name, "give --upstream URL or --env sandbox")
-		}
-		switch env, err := client.ParseEnvironment(e.g.env.val); {
-		case err != nil:
-			return nil, usagef(e.cmd.name, "--env %q: use sandbox or production", e.g.env.val)
-		case env == client.Production:
-			upstream, production = client.ProductionBaseURL, true
-		default:
-			upstream = client.SandboxBaseURL
-		}
+	flag := "--upstream"
+	if from == fromEnvURL {
+		flag = fromEnvURL
 	}
 	u, err := url.Parse(upstream)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef(e.cmd.name, "--upstream %q: want an absolute http or https URL", client.MaskPII(upstream))
+		return nil, usagef(e.name, "%s: want an absolute http or https URL, got %q", flag, client.MaskPII(upstream))
 	}
 	if u.User != nil {
-		return nil, usagef(e.cmd.name, "--upstream: credentials in the URL are not forwarded; send them as headers")
+		return nil, usagef(e.name, "%s: credentials in the URL are not forwarded; send them as headers", flag)
 	}
 	prod, _ := url.Parse(client.ProductionBaseURL)
-	if strings.EqualFold(u.Hostname(), prod.Hostname()) {
-		production = true
-	}
-	if production && !allowProduction {
-		return nil, usagef(e.cmd.name, "the upstream is the production API (%s): add --allow-production if you mean it", prod.Host)
+	if strings.EqualFold(u.Hostname(), prod.Hostname()) && !allowProduction {
+		return nil, usagef(e.name, "the upstream is the production API (%s): add --allow-production if you mean it", prod.Host)
 	}
 	return u, nil
+}
+
+// forwardsToItself reports whether the proxy listening on ln would forward
+// to itself: CASHFREE_BASE_URL set for the proxy's own clients, say.
+func forwardsToItself(ln net.Listener, target *url.URL) bool {
+	port := target.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[target.Scheme]
+	}
+	_, lnPort, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil || port != lnPort {
+		return false
+	}
+	ips, err := net.LookupIP(target.Hostname())
+	if err != nil {
+		return false
+	}
+	lnAddr, _ := ln.Addr().(*net.TCPAddr)
+	for _, ip := range ips {
+		if ip.IsLoopback() || (lnAddr != nil && (lnAddr.IP.IsUnspecified() || lnAddr.IP.Equal(ip))) {
+			return true
+		}
+	}
+	return false
 }
 
 // outputs are the report files a check writes.
@@ -240,6 +265,9 @@ func printExchange(w io.Writer, r contractcheck.Result) {
 	}
 	for _, d := range r.Drift {
 		fmt.Fprintf(w, "%s %s\n", head, d)
+	}
+	if r.RequestUnchecked != "" {
+		fmt.Fprintf(w, "%s: request body not checked: %s\n", head, r.RequestUnchecked)
 	}
 	if r.Unchecked != "" {
 		fmt.Fprintf(w, "%s: response body not checked: %s\n", head, r.Unchecked)

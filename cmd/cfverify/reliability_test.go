@@ -193,6 +193,11 @@ func FuzzCLIArgs(f *testing.F) {
 		"help\x00fi",
 		"spec",
 		"digilocker-status\x00--verification-id\x00ok\x00--wait\x00--poll-interval\x00-5s",
+		"fi\x00--verification-id\x00x\x00--csv",
+		"consent-status\x00--verification-id\x00a\x00--consent-verification-id\x00b",
+		"--verbose\x00fi\x00--reference-id\x00abc",
+		"webhok",
+		"help\x00digilocker-statuss",
 	} {
 		f.Add(s)
 	}
@@ -231,7 +236,7 @@ func FuzzCLIArgs(f *testing.F) {
 		mu.Lock()
 		sent := requests - before
 		mu.Unlock()
-		if code < 0 || code > exitBroke {
+		if code < 0 || code > exitNotReady {
 			t.Fatalf("exit code %d for %q", code, args)
 		}
 		if code == exitUsage && sent != 0 {

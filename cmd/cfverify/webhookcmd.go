@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"net"
 	"net/http"
@@ -52,31 +52,32 @@ func (e *sendError) ExitCode() int {
 func webhookSecret(e *env) (string, error) {
 	s := e.getenv("CASHFREE_CLIENT_SECRET")
 	if s == "" {
-		return "", usagef(e.cmd.name, "set CASHFREE_CLIENT_SECRET: webhooks are signed with the client secret")
+		return "", usagef(e.name, "set CASHFREE_CLIENT_SECRET: webhooks are signed with the client secret")
 	}
 	return s, nil
 }
 
-func toleranceFlag(fs *flag.FlagSet) *time.Duration {
-	return fs.Duration("tolerance", webhook.DefaultTolerance, "how far x-webhook-timestamp may be from now (0: no check)")
+func toleranceFlag(fs *pflag.FlagSet) *flagValue[time.Duration] {
+	return durationFlag(fs, "tolerance", webhook.DefaultTolerance, "how far x-webhook-timestamp may be from now (0: no check)")
 }
 
 var webhookVerifyCmd = &command{
 	name:    "webhook verify",
-	args:    "--signature SIG --timestamp MS [--tolerance DURATION] < raw-body",
+	args:    "--signature SIG --timestamp MS [flags] < raw-body",
 	summary: "verify one webhook delivery: exit 0 and the event on stdout, or exit 3",
+	long:    "The raw body is read from stdin; the secret from CASHFREE_CLIENT_SECRET.",
 	example: "  CASHFREE_CLIENT_SECRET=… cfverify webhook verify \\\n" +
 		"    --signature \"$HTTP_X_WEBHOOK_SIGNATURE\" --timestamp \"$HTTP_X_WEBHOOK_TIMESTAMP\" < body.json",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		sig := fs.String("signature", "", "the x-webhook-signature header")
-		ts := fs.String("timestamp", "", "the x-webhook-timestamp header (Unix `ms`)")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		sig := stringFlag(fs, "signature", "", "the x-webhook-signature header")
+		ts := stringFlag(fs, "timestamp", "", "the x-webhook-timestamp header (Unix `ms`)")
 		tolerance := toleranceFlag(fs)
 		return func(context.Context) error {
-			if *sig == "" || *ts == "" {
-				return usagef(e.cmd.name, "--signature and --timestamp are required")
+			if sig.Get() == "" || ts.Get() == "" {
+				return usagef(e.name, "--signature and --timestamp are required")
 			}
-			if *tolerance < 0 {
-				return usagef(e.cmd.name, "--tolerance must not be negative")
+			if tolerance.Get() < 0 {
+				return usagef(e.name, "--tolerance must not be negative")
 			}
 			secret, err := webhookSecret(e)
 			if err != nil {
@@ -89,7 +90,7 @@ var webhookVerifyCmd = &command{
 			if len(body) > webhook.DefaultMaxBodyBytes {
 				return &rejectedError{fmt.Errorf("body larger than %d bytes", webhook.DefaultMaxBodyBytes)}
 			}
-			if err := webhook.Verify(secret, *ts, *sig, body, webhook.WithTolerance(*tolerance)); err != nil {
+			if err := webhook.Verify(secret, ts.Get(), sig.Get(), body, webhook.WithTolerance(tolerance.Get())); err != nil {
 				return &rejectedError{err}
 			}
 			if _, err := webhook.Parse(body); err != nil {
@@ -108,16 +109,17 @@ var webhookVerifyCmd = &command{
 
 var webhookListenCmd = &command{
 	name:    "webhook listen",
-	args:    "[--addr 127.0.0.1:8090] [--tolerance DURATION]",
+	args:    "[--addr 127.0.0.1:8090] [flags]",
 	summary: "receive webhooks: verify, drop duplicates, print one JSON line per new event",
 	example: "  CASHFREE_CLIENT_SECRET=cf_test_secret cfverify webhook listen --addr 127.0.0.1:8090 &\n" +
 		"  cfverify mock --webhook-url http://127.0.0.1:8090/webhooks",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		addr := fs.String("addr", "127.0.0.1:8090", "listen on `host:port`; POST on any path is a delivery")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		addr := stringFlag(fs, "addr", "127.0.0.1:8090", "listen on `host:port`; POST on any path is a delivery")
 		tolerance := toleranceFlag(fs)
+		e.addVerbose(fs, "log each delivery received, rejected or dropped as a duplicate to stderr")
 		return func(ctx context.Context) error {
-			if *tolerance < 0 {
-				return usagef(e.cmd.name, "--tolerance must not be negative")
+			if tolerance.Get() < 0 {
+				return usagef(e.name, "--tolerance must not be negative")
 			}
 			secret, err := webhookSecret(e)
 			if err != nil {
@@ -136,11 +138,11 @@ var webhookListenCmd = &command{
 				defer mu.Unlock()
 				_, err = fmt.Fprintf(e.stdout, "%s\n", line)
 				return err
-			}, webhook.WithSecrets(secret), webhook.WithTolerance(*tolerance), webhook.WithLogger(e.logger()))
+			}, webhook.WithSecrets(secret), webhook.WithTolerance(tolerance.Get()), webhook.WithLogger(e.logger()))
 			if err != nil {
-				return usagef(e.cmd.name, "%v", err)
+				return usagef(e.name, "%v", err)
 			}
-			ln, err := net.Listen("tcp", *addr)
+			ln, err := net.Listen("tcp", addr.Get())
 			if err != nil {
 				return fmt.Errorf("cfverify webhook listen: %w", err)
 			}
@@ -166,41 +168,42 @@ var webhookListenCmd = &command{
 
 var webhookSendCmd = &command{
 	name:    "webhook send",
-	args:    "--url URL --event TYPE --id ID",
+	args:    "--url URL --event TYPE --id ID [flags]",
 	summary: "sign a sample event with CASHFREE_CLIENT_SECRET and POST it: test your own endpoint",
 	example: "  CASHFREE_CLIENT_SECRET=… cfverify webhook send --url http://127.0.0.1:8090/webhooks \\\n" +
 		"    --event DIGILOCKER_VERIFICATION_SUCCESS --id kyc-1",
-	flags: func(fs *flag.FlagSet, e *env) func(context.Context) error {
-		target := fs.String("url", "", "the receiver's `URL`")
-		eventType := fs.String("event", "", "the event `TYPE`, such as AA_CONSENT_VERIFICATION_SUCCESS")
-		id := fs.String("id", "", "the verification, consent or FI request `ID` the event is about")
+	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
+		target := stringFlag(fs, "url", "", "the receiver's `URL`")
+		eventType := stringFlag(fs, "event", "", "the event `TYPE`, such as AA_CONSENT_VERIFICATION_SUCCESS")
+		id := stringFlag(fs, "id", "", "the verification, consent or FI request `ID` the event is about")
+		e.addTimeout(fs, "give up on the receiver after `duration`")
 		return func(ctx context.Context) error {
 			switch {
-			case *target == "" || *eventType == "" || *id == "":
-				return usagef(e.cmd.name, "--url, --event and --id are required")
-			case !strings.HasPrefix(*target, "http://") && !strings.HasPrefix(*target, "https://"):
-				return usagef(e.cmd.name, "--url must be an http or https URL")
-			case !webhook.EventType(*eventType).Known():
+			case target.Get() == "" || eventType.Get() == "" || id.Get() == "":
+				return usagef(e.name, "--url, --event and --id are required")
+			case !strings.HasPrefix(target.Get(), "http://") && !strings.HasPrefix(target.Get(), "https://"):
+				return usagef(e.name, "--url must be an http or https URL")
+			case !webhook.EventType(eventType.Get()).Known():
 				names := make([]string, 0, 14)
 				for _, t := range webhook.EventTypes() {
 					names = append(names, string(t))
 				}
-				return usagef(e.cmd.name, "--event %q is not one of %s", *eventType, strings.Join(names, ", "))
+				return usagef(e.name, "--event %q is not one of %s", eventType.Get(), strings.Join(names, ", "))
 			}
 			secret, err := webhookSecret(e)
 			if err != nil {
 				return err
 			}
 			now := time.Now()
-			body, err := webhook.SampleEvent(webhook.EventType(*eventType), *id, now)
+			body, err := webhook.SampleEvent(webhook.EventType(eventType.Get()), id.Get(), now)
 			if err != nil {
-				return usagef(e.cmd.name, "%v", err)
+				return usagef(e.name, "%v", err)
 			}
 			ctx, cancel := e.deadline(ctx, false)
 			defer cancel()
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, *target, bytes.NewReader(body))
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.Get(), bytes.NewReader(body))
 			if err != nil {
-				return usagef(e.cmd.name, "--url: %v", err)
+				return usagef(e.name, "--url: %v", err)
 			}
 			ts := webhook.Timestamp(now)
 			req.Header.Set("Content-Type", "application/json")
@@ -222,7 +225,7 @@ var webhookSendCmd = &command{
 				return &sendError{status: resp.StatusCode}
 			}
 			fmt.Fprintf(e.stdout, "cfverify webhook send: %s for %s delivered to %s: %d %s\n",
-				*eventType, *id, *target, resp.StatusCode, http.StatusText(resp.StatusCode))
+				eventType.Get(), id.Get(), target.Get(), resp.StatusCode, http.StatusText(resp.StatusCode))
 			return nil
 		}
 	},

@@ -67,7 +67,7 @@ func TestWebhookVerify_exitCodes(t *testing.T) {
 		"body too large":      {bytes.Repeat([]byte(" "), webhook.DefaultMaxBodyBytes+1), []string{"--signature", sig, "--timestamp", ts}, 3, "larger"},
 		"no signature flag":   {hookBody, []string{"--timestamp", ts}, 2, "--signature and --timestamp are required"},
 		"negative tolerance":  {hookBody, []string{"--signature", sig, "--timestamp", ts, "--tolerance", "-1s"}, 2, "negative"},
-		"unknown flag":        {hookBody, []string{"--signature", sig, "--timestamp", ts, "--secret", "x"}, 2, "not defined"},
+		"unknown flag":        {hookBody, []string{"--signature", sig, "--timestamp", ts, "--secret", "x"}, 2, "--secret: unknown flag"},
 		"tolerance not a dur": {hookBody, []string{"--signature", sig, "--timestamp", ts, "--tolerance", "soon"}, 2, "tolerance"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/cfverify/cfverify/client"
@@ -33,6 +34,10 @@ type Exchange struct {
 	// (a HAR entry without its text, a body over the proxy's cap); the
 	// request and the status are still checked, the body is not.
 	ResponseUnavailable string
+	// RequestUnavailable says why the request body cannot be checked (a
+	// HAR that did not keep it); the rest of the request is still checked.
+	// It matters only for an operation that takes a body.
+	RequestUnavailable string
 }
 
 // Finding is one violation or drift finding, masked for reports.
@@ -74,6 +79,8 @@ type Result struct {
 	ProxyFault string `json:"proxy_fault,omitempty"`
 	// Unchecked says why the response body was not checked.
 	Unchecked string `json:"unchecked,omitempty"`
+	// RequestUnchecked says why the request body was not checked.
+	RequestUnchecked string `json:"request_unchecked,omitempty"`
 }
 
 // Checker validates exchanges against the embedded spec with an
@@ -87,6 +94,8 @@ type Checker struct {
 	responses verdictcache.Cache[responseVerdict]
 	// responseHeaders are the response headers the validator reads.
 	responseHeaders []string
+	// takesBody holds the operations that declare a request body.
+	takesBody map[string]bool
 }
 
 // NewChecker checks with v (openapi.DefaultValidator when nil). With
@@ -98,7 +107,7 @@ func NewChecker(v *openapi.Validator, strict bool) (*Checker, error) {
 			return nil, err
 		}
 	}
-	return &Checker{validator: v, strict: strict, responseHeaders: responseHeadersRead(v.Doc())}, nil
+	return &Checker{validator: v, strict: strict, responseHeaders: responseHeadersRead(v.Doc()), takesBody: operationsWithBody(v.Doc())}, nil
 }
 
 // Strict reports whether drift breaks the spec.
@@ -124,7 +133,16 @@ func (c *Checker) Check(ctx context.Context, x Exchange) Result {
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	r.Violations = append(r.Violations, c.requestVerdict(ctx, req, x.RequestBody)...)
+	violations := c.requestVerdict(ctx, req, x.RequestBody)
+	if x.RequestUnavailable != "" && c.takesBody[op] {
+		// The body was not captured: what the validator says of it (that
+		// it is missing) says nothing about what was sent.
+		r.RequestUnchecked = x.RequestUnavailable
+		violations = slices.DeleteFunc(slices.Clone(violations), func(f Finding) bool {
+			return f.Location == openapi.LocationBody
+		})
+	}
+	r.Violations = append(r.Violations, violations...)
 	c.checkResponse(ctx, &r, x)
 	return r
 }

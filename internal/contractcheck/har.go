@@ -23,6 +23,9 @@ import (
 // and Charles (every body in base64).
 type harFile struct {
 	Log *struct {
+		Creator struct {
+			Name string `json:"name"`
+		} `json:"creator"`
 		Entries *[]harEntry `json:"entries"`
 	} `json:"log"`
 }
@@ -39,6 +42,7 @@ type harRequest struct {
 	URL      string       `json:"url"`
 	Headers  []harNV      `json:"headers"`
 	PostData *harPostData `json:"postData"`
+	BodySize *int64       `json:"bodySize"` // -1 or absent: not known
 }
 
 type harResponse struct {
@@ -55,7 +59,7 @@ type harNV struct {
 type harPostData struct {
 	Text     *string `json:"text"`
 	Encoding string  `json:"encoding"` // not in HAR 1.2, written by some tools
-	File     string  `json:"_file"`
+	File     string  `json:"_file"`    // Playwright's recordHar with content: "attach", beside "text": ""
 }
 
 type harContent struct {
@@ -98,6 +102,7 @@ func CheckHAR(ctx context.Context, c *Checker, data []byte, dir string, rec *Rec
 	if har.Log == nil || har.Log.Entries == nil {
 		return nil, fmt.Errorf("%w: it is JSON, but has no log.entries", ErrNotHAR)
 	}
+	capture := harCaptureOf(har.Log.Creator.Name, *har.Log.Entries)
 	var problems []HARProblem
 	for i, e := range *har.Log.Entries {
 		n := i + 1
@@ -115,7 +120,7 @@ func CheckHAR(ctx context.Context, c *Checker, data []byte, dir string, rec *Rec
 			rec.Add(Result{Time: started, Entry: n, Method: method, Path: client.MaskPII(u.Path), Skipped: true})
 			continue
 		}
-		x, err := e.exchange(method, u, dir)
+		x, err := e.exchange(method, u, dir, capture)
 		if err != nil {
 			problems = append(problems, HARProblem{Entry: n, Method: method, Path: client.MaskPII(u.Path), Operation: op, Message: client.MaskPII(err.Error())})
 			continue
@@ -127,22 +132,67 @@ func CheckHAR(ctx context.Context, c *Checker, data []byte, dir string, rec *Rec
 	return problems, nil
 }
 
-// exchange turns an entry into an Exchange, decoding its bodies.
-func (e *harEntry) exchange(method string, u *url.URL, dir string) (Exchange, error) {
+// harCapture is what the whole HAR says about how it was recorded, so
+// that a hint about a missing body names what the HAR shows rather than
+// guessing: which tool wrote it, and whether it kept any body at all.
+type harCapture struct {
+	tool       string // log.creator.name
+	keptBodies bool   // some entry carries a request or response body
+}
+
+func harCaptureOf(tool string, entries []harEntry) harCapture {
+	hc := harCapture{tool: tool}
+	for _, e := range entries {
+		if pd := e.Request.PostData; pd != nil && (pd.File != "" || (pd.Text != nil && *pd.Text != "")) {
+			hc.keptBodies = true
+			break
+		}
+		if c := e.Response.Content; c.File != "" || (c.Text != nil && *c.Text != "") {
+			hc.keptBodies = true
+			break
+		}
+	}
+	return hc
+}
+
+// noBodiesHint says how to record bodies with the tool that wrote a HAR
+// which kept none.
+func (hc harCapture) noBodiesHint() string {
+	switch {
+	case strings.EqualFold(hc.tool, "Playwright"):
+		return `no entry of this HAR keeps a body, as Playwright's recordHar writes with content "omit": record with content "embed" or "attach"`
+	case strings.Contains(strings.ToLower(hc.tool), "mitmproxy"):
+		return "no entry of this HAR keeps a body: mitmproxy's har_dump keeps them unless the flows were streamed (stream_large_bodies)"
+	default:
+		return `no entry of this HAR keeps a body: export it with content (a browser's "Save all as HAR with content", Playwright's recordHar content "embed" or "attach")`
+	}
+}
+
+// exchange turns an entry into an Exchange, decoding its bodies. A body
+// the HAR does not hold is not a violation but unchecked, with the reason
+// the HAR gives, unless the HAR says no body was sent (bodySize 0, or a
+// response of size 0): then the empty body is checked like any other.
+func (e *harEntry) exchange(method string, u *url.URL, dir string, capture harCapture) (Exchange, error) {
 	x := Exchange{
 		Method: method, URL: u,
 		RequestHeader: harHeader(e.Request.Headers), ResponseHeader: harHeader(e.Response.Headers),
 		Status: e.Response.Status,
 	}
+	var reqText *string
+	var reqEncoding, reqFile string
 	if pd := e.Request.PostData; pd != nil {
-		body, present, err := harBody(pd.Text, pd.Encoding, pd.File, dir)
-		if err != nil {
-			return x, fmt.Errorf("request.postData: %w", err)
-		}
-		if !present {
-			return x, errors.New("request.postData has neither text nor _file: the request body was not captured")
-		}
+		reqText, reqEncoding, reqFile = pd.Text, pd.Encoding, pd.File
+	}
+	body, present, err := harBody(reqText, reqEncoding, reqFile, dir)
+	switch {
+	case err != nil:
+		return x, fmt.Errorf("request.postData: %w", err)
+	case present:
 		x.RequestBody = body
+	case e.Request.BodySize != nil && *e.Request.BodySize == 0:
+		// The HAR says nothing was sent: an empty body, checked as such.
+	default:
+		x.RequestUnavailable = e.missingRequestBody(capture)
 	}
 	if x.Status <= 0 {
 		// Browsers write status 0 for a request that got no answer.
@@ -150,26 +200,57 @@ func (e *harEntry) exchange(method string, u *url.URL, dir string) (Exchange, er
 		return x, nil
 	}
 	c := e.Response.Content
-	body, present, err := harBody(c.Text, c.Encoding, c.File, dir)
+	body, present, err = harBody(c.Text, c.Encoding, c.File, dir)
 	switch {
 	case err != nil:
 		return x, fmt.Errorf("response.content: %w", err)
 	case present:
 		x.ResponseBody = body
 	case c.Size != 0:
-		x.ResponseUnavailable = "the HAR holds no response text (response.content.text is missing): " +
-			"export it with content (a browser's \"Save all as HAR with content\", Playwright's recordHar content \"embed\" or \"attach\")"
+		x.ResponseUnavailable = missingResponseBody(c.Size, capture)
 	}
 	return x, nil
 }
 
+// missingRequestBody says why a request's body is not in the HAR, from
+// what the HAR says: the size it gives and whether it kept other bodies.
+func (e *harEntry) missingRequestBody(capture harCapture) string {
+	what := "the HAR holds no request body (request.postData is missing)"
+	if pd := e.Request.PostData; pd != nil {
+		what = `the HAR holds no request body (request.postData.text is empty, no "_file")`
+	}
+	switch size := e.Request.BodySize; {
+	case size != nil && *size > 0:
+		what += fmt.Sprintf(" though request.bodySize says %d bytes were sent", *size)
+	default:
+		what += " and request.bodySize does not say whether one was sent"
+	}
+	if !capture.keptBodies {
+		return what + ": " + capture.noBodiesHint()
+	}
+	return what + ": other entries keep theirs, so the recorder dropped this one"
+}
+
+// missingResponseBody says why a response's body is not in the HAR.
+func missingResponseBody(size int64, capture harCapture) string {
+	const what = "the HAR holds no response text (response.content has neither text nor _file)"
+	switch {
+	case size < 0:
+		return what + " and response.content.size is -1: the recorder never saw the body end (a request cut short, such as a navigation or a page closed first)"
+	case !capture.keptBodies:
+		return what + ": " + capture.noBodiesHint()
+	default:
+		return what + fmt.Sprintf(" though response.content.size says %d bytes: other entries keep theirs, so the recorder dropped this one", size)
+	}
+}
+
 // harBody reads a body as HAR tools write it: text, in base64 when
-// encoding says so, or a file beside the HAR (Playwright).
+// encoding says so, or a file beside the HAR (Playwright's "attach",
+// which writes an empty text beside "_file"). present is false when the
+// HAR holds no body: no text and no file, or an empty text alone.
 func harBody(text *string, encoding, file, dir string) (body []byte, present bool, err error) {
 	switch {
-	case text != nil:
-		body = []byte(*text)
-	case file != "":
+	case file != "" && (text == nil || *text == ""):
 		if !filepath.IsLocal(file) {
 			return nil, false, fmt.Errorf("_file %q is not a path inside the HAR's directory", file)
 		}
@@ -177,6 +258,8 @@ func harBody(text *string, encoding, file, dir string) (body []byte, present boo
 			return nil, false, fmt.Errorf("_file %q: %w", file, errors.Unwrap(err))
 		}
 		return body, true, nil // attached files hold the bytes themselves
+	case text != nil && *text != "":
+		body = []byte(*text)
 	default:
 		return nil, false, nil
 	}

@@ -76,7 +76,7 @@ func WriteJUnit(w io.Writer, suite string, results []Result) error {
 			c.Failure = &junitProblem{Message: failureMessage(r), Type: "spec-violation", Text: failureText(r)}
 			s.Failures++
 		}
-		if c.Failure == nil && (len(r.Drift) > 0 || r.Unchecked != "") {
+		if c.Failure == nil && (len(r.Drift) > 0 || r.Unchecked != "" || r.RequestUnchecked != "") {
 			c.SystemOut = failureText(r) // drift as a warning, and why a body was not checked
 		}
 		s.Cases = append(s.Cases, c)
@@ -132,6 +132,9 @@ func failureText(r Result) string {
 	for _, d := range r.Drift {
 		b.WriteString(d.String())
 		b.WriteByte('\n')
+	}
+	if r.RequestUnchecked != "" {
+		b.WriteString("request body not checked: " + r.RequestUnchecked + "\n")
 	}
 	if r.Unchecked != "" {
 		b.WriteString("response body not checked: " + r.Unchecked + "\n")

@@ -65,6 +65,8 @@ type Totals struct {
 	Skipped    int // exchanges of no operation in the spec
 	Faults     int // proxy faults
 	Unchecked  int // responses whose body could not be checked
+	// RequestsUnchecked counts requests whose body could not be checked.
+	RequestsUnchecked int
 }
 
 // OperationTotals is Totals for one operation.
@@ -101,6 +103,9 @@ func Summarize(results []Result) (Totals, []OperationTotals) {
 			if r.Unchecked != "" {
 				x.Unchecked++
 			}
+			if r.RequestUnchecked != "" {
+				x.RequestsUnchecked++
+			}
 		}
 	}
 	ops := make([]OperationTotals, 0, len(byOp))
@@ -118,7 +123,11 @@ func WriteSummary(w io.Writer, who string, results []Result, strict bool) {
 	if strict {
 		fmt.Fprint(w, " (strict: drift counts)")
 	}
-	fmt.Fprintf(w, "; %d skipped (not in the spec), %d proxy faults, %d responses unchecked\n", all.Skipped, all.Faults, all.Unchecked)
+	fmt.Fprintf(w, "; %d skipped (not in the spec), %d proxy faults, %d responses unchecked", all.Skipped, all.Faults, all.Unchecked)
+	if all.RequestsUnchecked > 0 {
+		fmt.Fprintf(w, ", %d request bodies unchecked", all.RequestsUnchecked)
+	}
+	fmt.Fprintln(w)
 	if len(ops) == 0 {
 		return
 	}

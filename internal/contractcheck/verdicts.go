@@ -77,3 +77,16 @@ func responseHeadersRead(doc *openapi3.T) []string {
 	slices.Sort(names)
 	return slices.Compact(names)
 }
+
+// operationsWithBody lists the operations whose request has a body.
+func operationsWithBody(doc *openapi3.T) map[string]bool {
+	ops := map[string]bool{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil {
+				ops[op.OperationID] = true
+			}
+		}
+	}
+	return ops
+}

@@ -18,14 +18,35 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AccountFacility.
+const (
+	AccountFacilityCC AccountFacility = "CC"
+	AccountFacilityOD AccountFacility = "OD"
+)
+
+// Valid indicates whether the value is a known member of the AccountFacility enum.
+func (e AccountFacility) Valid() bool {
+	switch e {
+	case AccountFacilityCC:
+		return true
+	case AccountFacilityOD:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AccountHolderNominee.
 const (
-	AccountHolderNomineeREGISTERED AccountHolderNominee = "REGISTERED"
+	AccountHolderNomineeNOTREGISTERED AccountHolderNominee = "NOT-REGISTERED"
+	AccountHolderNomineeREGISTERED    AccountHolderNominee = "REGISTERED"
 )
 
 // Valid indicates whether the value is a known member of the AccountHolderNominee enum.
 func (e AccountHolderNominee) Valid() bool {
 	switch e {
+	case AccountHolderNomineeNOTREGISTERED:
+		return true
 	case AccountHolderNomineeREGISTERED:
 		return true
 	default:
@@ -35,12 +56,15 @@ func (e AccountHolderNominee) Valid() bool {
 
 // Defines values for AccountHoldersType.
 const (
+	AccountHoldersTypeJOINT  AccountHoldersType = "JOINT"
 	AccountHoldersTypeSINGLE AccountHoldersType = "SINGLE"
 )
 
 // Valid indicates whether the value is a known member of the AccountHoldersType enum.
 func (e AccountHoldersType) Valid() bool {
 	switch e {
+	case AccountHoldersTypeJOINT:
+		return true
 	case AccountHoldersTypeSINGLE:
 		return true
 	default:
@@ -50,13 +74,16 @@ func (e AccountHoldersType) Valid() bool {
 
 // Defines values for AccountSummaryStatus.
 const (
-	AccountSummaryStatusACTIVE AccountSummaryStatus = "ACTIVE"
+	AccountSummaryStatusACTIVE   AccountSummaryStatus = "ACTIVE"
+	AccountSummaryStatusINACTIVE AccountSummaryStatus = "INACTIVE"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryStatus enum.
 func (e AccountSummaryStatus) Valid() bool {
 	switch e {
 	case AccountSummaryStatusACTIVE:
+		return true
+	case AccountSummaryStatusINACTIVE:
 		return true
 	default:
 		return false
@@ -65,12 +92,15 @@ func (e AccountSummaryStatus) Valid() bool {
 
 // Defines values for AccountSummaryType.
 const (
+	AccountSummaryTypeCURRENT AccountSummaryType = "CURRENT"
 	AccountSummaryTypeSAVINGS AccountSummaryType = "SAVINGS"
 )
 
 // Valid indicates whether the value is a known member of the AccountSummaryType enum.
 func (e AccountSummaryType) Valid() bool {
 	switch e {
+	case AccountSummaryTypeCURRENT:
+		return true
 	case AccountSummaryTypeSAVINGS:
 		return true
 	default:
@@ -384,14 +414,47 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for TransactionMode.
+const (
+	TransactionModeATM    TransactionMode = "ATM"
+	TransactionModeCARD   TransactionMode = "CARD"
+	TransactionModeCASH   TransactionMode = "CASH"
+	TransactionModeFT     TransactionMode = "FT"
+	TransactionModeOTHERS TransactionMode = "OTHERS"
+	TransactionModeUPI    TransactionMode = "UPI"
+)
+
+// Valid indicates whether the value is a known member of the TransactionMode enum.
+func (e TransactionMode) Valid() bool {
+	switch e {
+	case TransactionModeATM:
+		return true
+	case TransactionModeCARD:
+		return true
+	case TransactionModeCASH:
+		return true
+	case TransactionModeFT:
+		return true
+	case TransactionModeOTHERS:
+		return true
+	case TransactionModeUPI:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TransactionType.
 const (
-	TransactionTypeDEBIT TransactionType = "DEBIT"
+	TransactionTypeCREDIT TransactionType = "CREDIT"
+	TransactionTypeDEBIT  TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
+	case TransactionTypeCREDIT:
+		return true
 	case TransactionTypeDEBIT:
 		return true
 	default:
@@ -460,6 +523,11 @@ type AadhaarScope struct {
 	Scope Scope `json:"scope"`
 }
 
+// AccountFacility An account's additional facility, as the ReBIT Deposit FI schema
+// lists them: overdraft (`OD`) or cash credit (`CC`); the vendor's
+// example shows `OD`. The `facility` field is open.
+type AccountFacility string
+
 // AccountHolder The account holder as the bank has them. Personal data.
 type AccountHolder struct {
 	// Address Address.
@@ -490,8 +558,9 @@ type AccountHolder struct {
 	PAN *string `json:"pan,omitempty"`
 }
 
-// AccountHolderNominee Whether a nominee is registered, as the vendor shows it: only
-// `REGISTERED` appears. The `nominee` field is open.
+// AccountHolderNominee Whether a nominee is registered: the vendor shows `REGISTERED`; the
+// ReBIT Deposit FI schema lists `REGISTERED` and `NOT-REGISTERED`.
+// The `nominee` field is open.
 type AccountHolderNominee string
 
 // AccountHolders defines model for AccountHolders.
@@ -503,8 +572,9 @@ type AccountHolders struct {
 	Type *AccountHoldersType `json:"type,omitempty"`
 }
 
-// AccountHoldersType How an account is held, as the vendor shows it: only `SINGLE`
-// appears. The `holders.type` field is open.
+// AccountHoldersType How an account is held: the vendor shows `SINGLE`; the ReBIT
+// Deposit FI schema lists `SINGLE` and `JOINT`. The `holders.type`
+// field is open.
 type AccountHoldersType string
 
 // AccountProfile defines model for AccountProfile.
@@ -539,8 +609,8 @@ type AccountSummary struct {
 	// ExchangeRate Exchange rate, a decimal string; may be blank.
 	ExchangeRate *string `json:"exchange_rate,omitempty"`
 
-	// Facility Facility; the vendor's example shows `OD`. An open set.
-	Facility *string `json:"facility,omitempty"`
+	// Facility Additional facility, one of AccountFacility or another string.
+	Facility *AccountFacility `json:"facility,omitempty"`
 
 	// IFSCCode IFSC of the branch.
 	IFSCCode *string `json:"ifsc_code,omitempty"`
@@ -561,12 +631,14 @@ type AccountSummary struct {
 	Type *AccountSummaryType `json:"type,omitempty"`
 }
 
-// AccountSummaryStatus The account statuses the vendor shows: only `ACTIVE` appears. The
+// AccountSummaryStatus An account's status: the vendor shows `ACTIVE`; the ReBIT Deposit
+// FI schema lists `ACTIVE` and `INACTIVE` (dormant or closed). The
 // `summary.status` field is open.
 type AccountSummaryStatus string
 
-// AccountSummaryType The account types the vendor shows: only `SAVINGS` appears. The
-// `summary.type` field is open.
+// AccountSummaryType An account's type: the vendor shows `SAVINGS`; the ReBIT Deposit FI
+// schema lists `SAVINGS` and `CURRENT`. The `summary.type` field is
+// open.
 type AccountSummaryType string
 
 // AccountTransactions defines model for AccountTransactions.
@@ -1111,6 +1183,15 @@ type IncomeScope struct {
 	Scope Scope `json:"scope"`
 }
 
+// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type LookupReferenceID = int64
+
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
 	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
@@ -1315,8 +1396,8 @@ type Transaction struct {
 	// CurrentBalance Balance after the transaction, a decimal string.
 	CurrentBalance *string `json:"current_balance,omitempty"`
 
-	// Mode Channel; the vendor's example shows `UPI`. An open set.
-	Mode *string `json:"mode,omitempty"`
+	// Mode Channel, one of TransactionMode or another string.
+	Mode *TransactionMode `json:"mode,omitempty"`
 
 	// Narration The bank's description.
 	Narration *string `json:"narration,omitempty"`
@@ -1337,10 +1418,14 @@ type Transaction struct {
 	ValueDate *wire.Date `json:"value_date,omitempty"`
 }
 
-// TransactionType The directions of money the vendor shows: only `DEBIT` appears in its
-// sources. Fields of this kind are open: they accept any string
-// (cfverify's Go client also knows `CREDIT`, which no vendor source
-// shows).
+// TransactionMode The channels of a transaction the ReBIT Deposit FI schema lists
+// (`FT` is a fund transfer: NEFT, IMPS, RTGS); the vendor's example
+// shows `UPI`. The `mode` field is open.
+type TransactionMode string
+
+// TransactionType The directions of money: the vendor's sources show `DEBIT`; the
+// ReBIT Deposit FI schema its statements follow lists `CREDIT` and
+// `DEBIT`. Fields of this kind are open: they accept any string.
 type TransactionType string
 
 // UserDetails The user's data, per scope, shared through an OAuth access token.
@@ -1381,8 +1466,14 @@ type VerificationID = string
 // APIVersion Example: 2024-12-01
 type APIVersion = string
 
-// ConsentRefID defines model for ConsentRefID.
-type ConsentRefID = int64
+// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type ConsentRefID = LookupReferenceID
 
 // ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
@@ -1390,8 +1481,14 @@ type ConsentRefID = int64
 // Example: verif_2024-001
 type ConsentVerificationID = VerificationID
 
-// DigiLockerReferenceID defines model for DigiLockerReferenceID.
-type DigiLockerReferenceID = int64
+// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type DigiLockerReferenceID = LookupReferenceID
 
 // DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
@@ -1399,8 +1496,14 @@ type DigiLockerReferenceID = int64
 // Example: verif_2024-001
 type DigiLockerVerificationID = VerificationID
 
-// FIRefID defines model for FIRefID.
-type FIRefID = int64
+// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// responses' `reference_id` (ReferenceID) arrives as a JSON integer or
+// string, and either goes back into the query as it came: a query
+// string has no types, so both branches describe the same digits, and
+// generated clients accept the id whichever way it was decoded.
+//
+// Example: 123456
+type FIRefID = LookupReferenceID
 
 // FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
@@ -2180,7 +2283,7 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 
 		if params.ConsentRefID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2270,7 +2373,7 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 
 		if params.FIRefID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2360,7 +2463,7 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 
 		if params.ReferenceID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.ReferenceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.ReferenceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2627,6 +2730,8 @@ type GetConsentStatusResponse struct {
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2657,6 +2762,11 @@ func (r GetConsentStatusResponse) GetJSON401() *Error {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r GetConsentStatusResponse) GetJSON403() *Error {
 	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetConsentStatusResponse) GetJSON404() *Error {
+	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -2724,6 +2834,8 @@ type GetFinancialInformationResponse struct {
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2754,6 +2866,11 @@ func (r GetFinancialInformationResponse) GetJSON401() *Error {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r GetFinancialInformationResponse) GetJSON403() *Error {
 	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetFinancialInformationResponse) GetJSON404() *Error {
+	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -2921,6 +3038,10 @@ type GetUserDetailsResponse struct {
 	JSON200 *UserDetails
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2941,6 +3062,16 @@ func (r GetUserDetailsResponse) GetJSON200() *UserDetails {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetUserDetailsResponse) GetJSON400() *Error {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUserDetailsResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUserDetailsResponse) GetJSON403() *Error {
+	return r.JSON403
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -3235,6 +3366,13 @@ func ParseGetConsentStatusResponse(rsp *http.Response) (*GetConsentStatusRespons
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3322,6 +3460,13 @@ func ParseGetFinancialInformationResponse(rsp *http.Response) (*GetFinancialInfo
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
@@ -3491,6 +3636,20 @@ func ParseGetUserDetailsResponse(rsp *http.Response) (*GetUserDetailsResponse, e
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Error
