@@ -8,8 +8,11 @@
 //   - Any other block is a fragment: it becomes the body of a function in
 //     package internal/snippets/run whose parameters are the names a
 //     fragment may use undeclared (ctx, c, srv, t, logger, accessToken, id,
-//     secret, kyc, jobs; see run.Env), with the imports it names from the
-//     table below. Variables it declares and does not use are marked used.
+//     secret, kyc, jobs, tracerProvider, meterProvider; see run.Env), with
+//     the imports it names from the table below. The function returns an
+//     error, so a fragment may `return err`. Variables it declares and does
+//     not use are marked used. CASHFREE_BASE_URL and the credentials name
+//     the mock, so client.FromEnv() reaches it.
 //   - A fragment is also run, against an in-process mock, and every error
 //     it assigns to err must be nil at the next statement; a fragment that
 //     cannot run here says why on the line before its fence:
@@ -101,17 +104,29 @@ var imports = map[string]string{
 	"openapi":      "github.com/cfverify/cfverify/openapi",
 	"verification": "github.com/cfverify/cfverify/verification",
 	"webhook":      "github.com/cfverify/cfverify/webhook",
+	"otelcfverify": "github.com/cfverify/cfverify/otelcfverify",
 	"require":      "github.com/stretchr/testify/require",
 	"assert":       "github.com/stretchr/testify/assert",
 }
 
 // params are the names a fragment may use without declaring them, as the
 // parameters of its function; run.Env holds their values.
-const params = `t *testing.T, ctx context.Context, c *client.Client, srv *mock.Server, logger *slog.Logger, accessToken, id, secret string, kyc, jobs *run.Records`
+const params = `t *testing.T, ctx context.Context, c *client.Client, srv *mock.Server, logger *slog.Logger, accessToken, id, secret string, kyc, jobs *run.Records, tracerProvider *sdktrace.TracerProvider, meterProvider *sdkmetric.MeterProvider`
+
+// paramImports are the packages params names, as import specs (a path, or
+// a name and a quoted path).
+var paramImports = []string{
+	"testing", "context", "log/slog",
+	"github.com/cfverify/cfverify/client", "github.com/cfverify/cfverify/mock",
+	`sdktrace "go.opentelemetry.io/otel/sdk/trace"`, `sdkmetric "go.opentelemetry.io/otel/sdk/metric"`,
+	"github.com/stretchr/testify/require",
+}
 
 // Fragment returns the function a fragment becomes: its statements in a
 // block, a check after each that assigns err (when run is true), and a
-// `_ = v` for each variable it declares.
+// `_ = v` for each variable it declares. The function returns an error, so
+// that a fragment may `return err` as the body of the reader's own
+// function would; the runner requires it to be nil.
 func Fragment(b Block, name string, run bool) (fn string, pkgs []string, err error) {
 	src := "package p\nfunc f() {\n" + b.Code + "\n}\n"
 	fset := token.NewFileSet()
@@ -121,7 +136,7 @@ func Fragment(b Block, name string, run bool) (fn string, pkgs []string, err err
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body
 	var out strings.Builder
-	fmt.Fprintf(&out, "// %s: %s:%d\nfunc %s(%s) {\n\t{\n", name, b.File, b.Line, name, params)
+	fmt.Fprintf(&out, "// %s: %s:%d\nfunc %s(%s) error {\n\t{\n", name, b.File, b.Line, name, params)
 	declared := map[string]bool{}
 	for _, st := range body.List {
 		text := src[fset.Position(st.Pos()).Offset:fset.Position(st.End()).Offset]
@@ -150,9 +165,10 @@ func Fragment(b Block, name string, run bool) (fn string, pkgs []string, err err
 	for _, n := range names {
 		fmt.Fprintf(&out, "\t_ = %s\n", n)
 	}
-	out.WriteString("\t}\n}\n")
+	out.WriteString("\t}\n\treturn nil\n}\n")
 
-	used := map[string]bool{"testing": true, "context": true, "client": true, "mock": true, "slog": true, "require": true}
+	pkgs = append(pkgs, paramImports...)
+	used := map[string]bool{}
 	ast.Inspect(body, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if id, ok := sel.X.(*ast.Ident); ok {
@@ -164,10 +180,6 @@ func Fragment(b Block, name string, run bool) (fn string, pkgs []string, err err
 		return true
 	})
 	for n := range used {
-		if n == "testing" {
-			pkgs = append(pkgs, "testing")
-			continue
-		}
 		pkgs = append(pkgs, imports[n])
 	}
 	return out.String(), pkgs, nil

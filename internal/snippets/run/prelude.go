@@ -14,6 +14,8 @@ import (
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/mock"
 	"github.com/cfverify/cfverify/webhook"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // Env holds the names a fragment may use without declaring them.
@@ -27,11 +29,15 @@ type Env struct {
 	ID, Secret  string          // id, secret: the mock's credentials
 	KYC         *Records        // kyc: your own store, in the webhook example
 	Jobs        *Records        // jobs: your own job queue, in the webhook example
+	// tracerProvider, meterProvider: the OpenTelemetry SDK's own providers.
+	TracerProvider *sdktrace.TracerProvider
+	MeterProvider  *sdkmetric.MeterProvider
 }
 
 // NewEnv starts a mock for one snippet and closes it when the test ends.
-// CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET hold the mock's
-// credentials, as in a reader's environment.
+// CASHFREE_BASE_URL, CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET name the
+// mock and its credentials, as a reader's environment names the sandbox, so
+// that client.FromEnv() finds the mock.
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
 	t.Setenv("CASHFREE_CLIENT_ID", mock.DefaultClientID)
@@ -41,6 +47,12 @@ func NewEnv(t *testing.T) *Env {
 		t.Fatalf("mock.New: %v", err)
 	}
 	t.Cleanup(srv.Close)
+	t.Setenv("CASHFREE_BASE_URL", srv.URL())
+	tp, mp := sdktrace.NewTracerProvider(), sdkmetric.NewMeterProvider()
+	t.Cleanup(func() {
+		_ = tp.Shutdown(context.Background())
+		_ = mp.Shutdown(context.Background())
+	})
 	c, err := client.New(client.WithBaseURL(srv.URL()), client.WithCredentials(mock.DefaultClientID, mock.DefaultClientSecret))
 	if err != nil {
 		t.Fatalf("client.New: %v", err)
@@ -51,6 +63,7 @@ func NewEnv(t *testing.T) *Env {
 		AccessToken: "token-from-your-oauth-flow",
 		ID:          mock.DefaultClientID, Secret: mock.DefaultClientSecret,
 		KYC: &Records{}, Jobs: &Records{},
+		TracerProvider: tp, MeterProvider: mp,
 	}
 }
 
