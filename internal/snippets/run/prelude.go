@@ -32,6 +32,8 @@ type Env struct {
 	// tracerProvider, meterProvider: the OpenTelemetry SDK's own providers.
 	TracerProvider *sdktrace.TracerProvider
 	MeterProvider  *sdkmetric.MeterProvider
+	// fn: the reader's webhook function, handed to webhook.NewHandler.
+	Fn webhook.HandlerFunc
 }
 
 // NewEnv starts a mock for one snippet and closes it when the test ends.
@@ -64,6 +66,7 @@ func NewEnv(t *testing.T) *Env {
 		ID:          mock.DefaultClientID, Secret: mock.DefaultClientSecret,
 		KYC: &Records{}, Jobs: &Records{},
 		TracerProvider: tp, MeterProvider: mp,
+		Fn: func(ctx context.Context, ev *webhook.Event) error { return nil },
 	}
 }
 
