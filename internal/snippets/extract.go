@@ -8,7 +8,7 @@
 //   - Any other block is a fragment: it becomes the body of a function in
 //     package internal/snippets/run whose parameters are the names a
 //     fragment may use undeclared (ctx, c, srv, t, logger, accessToken, id,
-//     secret, kyc, jobs, tracerProvider, meterProvider; see run.Env), with
+//     secret, kyc, jobs, tracerProvider, meterProvider, fn; see run.Env), with
 //     the imports it names from the table below. The function returns an
 //     error, so a fragment may `return err`. Variables it declares and does
 //     not use are marked used. CASHFREE_BASE_URL and the credentials name
@@ -105,19 +105,23 @@ var imports = map[string]string{
 	"verification": "github.com/cfverify/cfverify/verification",
 	"webhook":      "github.com/cfverify/cfverify/webhook",
 	"otelcfverify": "github.com/cfverify/cfverify/otelcfverify",
+	"redisstore":   "github.com/cfverify/cfverify/webhook/redisstore",
+	"pgstore":      "github.com/cfverify/cfverify/webhook/pgstore",
+	"redis":        "github.com/redis/go-redis/v9",
+	"pgxpool":      "github.com/jackc/pgx/v5/pgxpool",
 	"require":      "github.com/stretchr/testify/require",
 	"assert":       "github.com/stretchr/testify/assert",
 }
 
 // params are the names a fragment may use without declaring them, as the
 // parameters of its function; run.Env holds their values.
-const params = `t *testing.T, ctx context.Context, c *client.Client, srv *mock.Server, logger *slog.Logger, accessToken, id, secret string, kyc, jobs *run.Records, tracerProvider *sdktrace.TracerProvider, meterProvider *sdkmetric.MeterProvider`
+const params = `t *testing.T, ctx context.Context, c *client.Client, srv *mock.Server, logger *slog.Logger, accessToken, id, secret string, kyc, jobs *run.Records, tracerProvider *sdktrace.TracerProvider, meterProvider *sdkmetric.MeterProvider, fn webhook.HandlerFunc`
 
 // paramImports are the packages params names, as import specs (a path, or
 // a name and a quoted path).
 var paramImports = []string{
 	"testing", "context", "log/slog",
-	"github.com/cfverify/cfverify/client", "github.com/cfverify/cfverify/mock",
+	"github.com/cfverify/cfverify/client", "github.com/cfverify/cfverify/mock", "github.com/cfverify/cfverify/webhook",
 	`sdktrace "go.opentelemetry.io/otel/sdk/trace"`, `sdkmetric "go.opentelemetry.io/otel/sdk/metric"`,
 	"github.com/stretchr/testify/require",
 }

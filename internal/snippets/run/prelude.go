@@ -32,6 +32,8 @@ type Env struct {
 	// tracerProvider, meterProvider: the OpenTelemetry SDK's own providers.
 	TracerProvider *sdktrace.TracerProvider
 	MeterProvider  *sdkmetric.MeterProvider
+	// fn: your function for webhook events; it records each in KYC.
+	Handle webhook.HandlerFunc
 }
 
 // NewEnv starts a mock for one snippet and closes it when the test ends.
@@ -57,7 +59,7 @@ func NewEnv(t *testing.T) *Env {
 	if err != nil {
 		t.Fatalf("client.New: %v", err)
 	}
-	return &Env{
+	e := &Env{
 		T: t, Ctx: t.Context(), Client: c, Server: srv,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		AccessToken: "token-from-your-oauth-flow",
@@ -65,6 +67,10 @@ func NewEnv(t *testing.T) *Env {
 		KYC: &Records{}, Jobs: &Records{},
 		TracerProvider: tp, MeterProvider: mp,
 	}
+	e.Handle = func(ctx context.Context, ev *webhook.Event) error {
+		return e.KYC.record("event " + string(ev.Type) + " " + ev.ResourceID)
+	}
+	return e
 }
 
 // Records stands for the reader's own code that a snippet calls (a KYC
