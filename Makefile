@@ -59,7 +59,7 @@ contract:
 
 # Needs CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET (and CASHFREE_BASE_URL or
 # CASHFREE_ENV, CASHFREE_ACCESS_TOKEN, CFVERIFY_LIVE_*); skips with one line
-# saying what to set when they are missing. README: "Contract checks in your CI".
+# saying what to set when they are missing. docs/development.md, "Live mode".
 live:
 	$(GO) test -count=1 -run '^TestLive$$' -v ./contract_test
 

@@ -121,9 +121,9 @@ const params = `t *testing.T, ctx context.Context, c *client.Client, srv *mock.S
 // a name and a quoted path).
 var paramImports = []string{
 	"testing", "context", "log/slog",
-	"github.com/cfverify/cfverify/client", "github.com/cfverify/cfverify/mock", "github.com/cfverify/cfverify/webhook",
+	"github.com/cfverify/cfverify/client", "github.com/cfverify/cfverify/mock",
 	`sdktrace "go.opentelemetry.io/otel/sdk/trace"`, `sdkmetric "go.opentelemetry.io/otel/sdk/metric"`,
-	"github.com/stretchr/testify/require",
+	"github.com/stretchr/testify/require", "github.com/cfverify/cfverify/webhook",
 }
 
 // Fragment returns the function a fragment becomes: its statements in a

@@ -90,7 +90,7 @@ func TestSnippets(t *testing.T) {
 			runs++
 			subtests = append(subtests, fmt.Sprintf(`	t.Run(%q, func(t *testing.T) {
 		e := run.NewEnv(t)
-		require.NoError(t, %s(t, e.Ctx, e.Client, e.Server, e.Logger, e.AccessToken, e.ID, e.Secret, e.KYC, e.Jobs, e.TracerProvider, e.MeterProvider, e.Handle))
+		require.NoError(t, %s(t, e.Ctx, e.Client, e.Server, e.Logger, e.AccessToken, e.ID, e.Secret, e.KYC, e.Jobs, e.TracerProvider, e.MeterProvider, e.Fn))
 	})
 `, fmt.Sprintf("%s:%d", b.File, b.Line), name))
 		} else {

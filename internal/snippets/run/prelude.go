@@ -32,8 +32,8 @@ type Env struct {
 	// tracerProvider, meterProvider: the OpenTelemetry SDK's own providers.
 	TracerProvider *sdktrace.TracerProvider
 	MeterProvider  *sdkmetric.MeterProvider
-	// fn: your function for webhook events; it records each in KYC.
-	Handle webhook.HandlerFunc
+	// fn: the reader's webhook function, handed to webhook.NewHandler.
+	Fn webhook.HandlerFunc
 }
 
 // NewEnv starts a mock for one snippet and closes it when the test ends.
@@ -59,18 +59,15 @@ func NewEnv(t *testing.T) *Env {
 	if err != nil {
 		t.Fatalf("client.New: %v", err)
 	}
-	e := &Env{
+	return &Env{
 		T: t, Ctx: t.Context(), Client: c, Server: srv,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		AccessToken: "token-from-your-oauth-flow",
 		ID:          mock.DefaultClientID, Secret: mock.DefaultClientSecret,
 		KYC: &Records{}, Jobs: &Records{},
 		TracerProvider: tp, MeterProvider: mp,
+		Fn: func(ctx context.Context, ev *webhook.Event) error { return nil },
 	}
-	e.Handle = func(ctx context.Context, ev *webhook.Event) error {
-		return e.KYC.record("event " + string(ev.Type) + " " + ev.ResourceID)
-	}
-	return e
 }
 
 // Records stands for the reader's own code that a snippet calls (a KYC
