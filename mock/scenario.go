@@ -69,10 +69,10 @@ var scenarioErrors = map[string]apiError{
 // path, in a few polls.
 func DefaultScenario() Scenario {
 	return Scenario{
-		DigiLocker:   []verification.DigiLockerStatusValue{verification.DigiLockerStatusValuePENDING, verification.DigiLockerStatusValueAUTHENTICATED},
-		Consent:      []verification.ConsentStatusValue{verification.ConsentStatusValuePENDING, verification.ConsentStatusValuePROCESSING, verification.ConsentStatusValueSUCCESS},
-		FI:           []verification.FIStatusValue{verification.FIStatusValuePENDING, verification.FIStatusValueACTIVE, verification.FIStatusValueSUCCESS},
-		Accounts:     []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED},
+		DigiLocker:   []verification.DigiLockerStatusValue{verification.DigiLockerPending, verification.DigiLockerAuthenticated},
+		Consent:      []verification.ConsentStatusValue{verification.ConsentPending, verification.ConsentProcessing, verification.ConsentSuccess},
+		FI:           []verification.FIStatusValue{verification.FIPending, verification.FIActive, verification.FISuccess},
+		Accounts:     []verification.FIAccountStatus{verification.AccountDelivered, verification.AccountDelivered, verification.AccountDelivered},
 		Transactions: 25,
 		EAadhaar:     "Y",
 	}
@@ -141,29 +141,29 @@ func fs(v ...verification.FIStatusValue) []verification.FIStatusValue           
 func as(v ...verification.FIAccountStatus) []verification.FIAccountStatus             { return v }
 
 const (
-	dlPending       = verification.DigiLockerStatusValuePENDING
-	dlAuthenticated = verification.DigiLockerStatusValueAUTHENTICATED
-	dlExpired       = verification.DigiLockerStatusValueEXPIRED
-	dlDenied        = verification.DigiLockerStatusValueCONSENTDENIED
+	dlPending       = verification.DigiLockerPending
+	dlAuthenticated = verification.DigiLockerAuthenticated
+	dlExpired       = verification.DigiLockerExpired
+	dlDenied        = verification.DigiLockerConsentDenied
 
-	csPending    = verification.ConsentStatusValuePENDING
-	csProcessing = verification.ConsentStatusValuePROCESSING
-	csSuccess    = verification.ConsentStatusValueSUCCESS
-	csRejected   = verification.ConsentStatusValueREJECTED
-	csExpired    = verification.ConsentStatusValueEXPIRED
-	csRevoked    = verification.ConsentStatusValueREVOKED
-	csPaused     = verification.ConsentStatusValuePAUSED
+	csPending    = verification.ConsentPending
+	csProcessing = verification.ConsentProcessing
+	csSuccess    = verification.ConsentSuccess
+	csRejected   = verification.ConsentRejected
+	csExpired    = verification.ConsentExpired
+	csRevoked    = verification.ConsentRevoked
+	csPaused     = verification.ConsentPaused
 
-	fiPending = verification.FIStatusValuePENDING
-	fiActive  = verification.FIStatusValueACTIVE
-	fiSuccess = verification.FIStatusValueSUCCESS
-	fiFailed  = verification.FIStatusValueFAILED
-	fiExpired = verification.FIStatusValueEXPIRED
+	fiPending = verification.FIPending
+	fiActive  = verification.FIActive
+	fiSuccess = verification.FISuccess
+	fiFailed  = verification.FIFailed
+	fiExpired = verification.FIExpired
 
-	accDelivered = verification.FIAccountStatusDELIVERED
-	accDenied    = verification.FIAccountStatusDENIED
-	accTimeout   = verification.FIAccountStatusTIMEOUT
-	accPending   = verification.FIAccountStatusPENDING
+	accDelivered = verification.AccountDelivered
+	accDenied    = verification.AccountDenied
+	accTimeout   = verification.AccountTimeout
+	accPending   = verification.AccountPending
 )
 
 // builtinScenarios are chosen by an id prefix ("expired_abc") and stack

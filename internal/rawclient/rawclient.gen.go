@@ -134,31 +134,31 @@ func (e ConsentMode) Valid() bool {
 
 // Defines values for ConsentStatusValue.
 const (
-	ConsentStatusValueEXPIRED    ConsentStatusValue = "EXPIRED"
-	ConsentStatusValuePAUSED     ConsentStatusValue = "PAUSED"
-	ConsentStatusValuePENDING    ConsentStatusValue = "PENDING"
-	ConsentStatusValuePROCESSING ConsentStatusValue = "PROCESSING"
-	ConsentStatusValueREJECTED   ConsentStatusValue = "REJECTED"
-	ConsentStatusValueREVOKED    ConsentStatusValue = "REVOKED"
-	ConsentStatusValueSUCCESS    ConsentStatusValue = "SUCCESS"
+	ConsentExpired    ConsentStatusValue = "EXPIRED"
+	ConsentPaused     ConsentStatusValue = "PAUSED"
+	ConsentPending    ConsentStatusValue = "PENDING"
+	ConsentProcessing ConsentStatusValue = "PROCESSING"
+	ConsentRejected   ConsentStatusValue = "REJECTED"
+	ConsentRevoked    ConsentStatusValue = "REVOKED"
+	ConsentSuccess    ConsentStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentStatusValue enum.
 func (e ConsentStatusValue) Valid() bool {
 	switch e {
-	case ConsentStatusValueEXPIRED:
+	case ConsentExpired:
 		return true
-	case ConsentStatusValuePAUSED:
+	case ConsentPaused:
 		return true
-	case ConsentStatusValuePENDING:
+	case ConsentPending:
 		return true
-	case ConsentStatusValuePROCESSING:
+	case ConsentProcessing:
 		return true
-	case ConsentStatusValueREJECTED:
+	case ConsentRejected:
 		return true
-	case ConsentStatusValueREVOKED:
+	case ConsentRevoked:
 		return true
-	case ConsentStatusValueSUCCESS:
+	case ConsentSuccess:
 		return true
 	default:
 		return false
@@ -191,22 +191,22 @@ func (e ConsentType) Valid() bool {
 
 // Defines values for DigiLockerStatusValue.
 const (
-	DigiLockerStatusValueAUTHENTICATED DigiLockerStatusValue = "AUTHENTICATED"
-	DigiLockerStatusValueCONSENTDENIED DigiLockerStatusValue = "CONSENT_DENIED"
-	DigiLockerStatusValueEXPIRED       DigiLockerStatusValue = "EXPIRED"
-	DigiLockerStatusValuePENDING       DigiLockerStatusValue = "PENDING"
+	DigiLockerAuthenticated DigiLockerStatusValue = "AUTHENTICATED"
+	DigiLockerConsentDenied DigiLockerStatusValue = "CONSENT_DENIED"
+	DigiLockerExpired       DigiLockerStatusValue = "EXPIRED"
+	DigiLockerPending       DigiLockerStatusValue = "PENDING"
 )
 
 // Valid indicates whether the value is a known member of the DigiLockerStatusValue enum.
 func (e DigiLockerStatusValue) Valid() bool {
 	switch e {
-	case DigiLockerStatusValueAUTHENTICATED:
+	case DigiLockerAuthenticated:
 		return true
-	case DigiLockerStatusValueCONSENTDENIED:
+	case DigiLockerConsentDenied:
 		return true
-	case DigiLockerStatusValueEXPIRED:
+	case DigiLockerExpired:
 		return true
-	case DigiLockerStatusValuePENDING:
+	case DigiLockerPending:
 		return true
 	default:
 		return false
@@ -233,25 +233,25 @@ func (e DigiLockerUserDetailsEaadhaar) Valid() bool {
 
 // Defines values for FIAccountStatus.
 const (
-	FIAccountStatusDELIVERED FIAccountStatus = "DELIVERED"
-	FIAccountStatusDENIED    FIAccountStatus = "DENIED"
-	FIAccountStatusPENDING   FIAccountStatus = "PENDING"
-	FIAccountStatusREADY     FIAccountStatus = "READY"
-	FIAccountStatusTIMEOUT   FIAccountStatus = "TIMEOUT"
+	AccountDelivered FIAccountStatus = "DELIVERED"
+	AccountDenied    FIAccountStatus = "DENIED"
+	AccountPending   FIAccountStatus = "PENDING"
+	AccountReady     FIAccountStatus = "READY"
+	AccountTimeout   FIAccountStatus = "TIMEOUT"
 )
 
 // Valid indicates whether the value is a known member of the FIAccountStatus enum.
 func (e FIAccountStatus) Valid() bool {
 	switch e {
-	case FIAccountStatusDELIVERED:
+	case AccountDelivered:
 		return true
-	case FIAccountStatusDENIED:
+	case AccountDenied:
 		return true
-	case FIAccountStatusPENDING:
+	case AccountPending:
 		return true
-	case FIAccountStatusREADY:
+	case AccountReady:
 		return true
-	case FIAccountStatusTIMEOUT:
+	case AccountTimeout:
 		return true
 	default:
 		return false
@@ -260,25 +260,25 @@ func (e FIAccountStatus) Valid() bool {
 
 // Defines values for FIStatusValue.
 const (
-	FIStatusValueACTIVE  FIStatusValue = "ACTIVE"
-	FIStatusValueEXPIRED FIStatusValue = "EXPIRED"
-	FIStatusValueFAILED  FIStatusValue = "FAILED"
-	FIStatusValuePENDING FIStatusValue = "PENDING"
-	FIStatusValueSUCCESS FIStatusValue = "SUCCESS"
+	FIActive  FIStatusValue = "ACTIVE"
+	FIExpired FIStatusValue = "EXPIRED"
+	FIFailed  FIStatusValue = "FAILED"
+	FIPending FIStatusValue = "PENDING"
+	FISuccess FIStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the FIStatusValue enum.
 func (e FIStatusValue) Valid() bool {
 	switch e {
-	case FIStatusValueACTIVE:
+	case FIActive:
 		return true
-	case FIStatusValueEXPIRED:
+	case FIExpired:
 		return true
-	case FIStatusValueFAILED:
+	case FIFailed:
 		return true
-	case FIStatusValuePENDING:
+	case FIPending:
 		return true
-	case FIStatusValueSUCCESS:
+	case FISuccess:
 		return true
 	default:
 		return false
@@ -446,16 +446,16 @@ func (e TransactionMode) Valid() bool {
 
 // Defines values for TransactionType.
 const (
-	TransactionTypeCREDIT TransactionType = "CREDIT"
-	TransactionTypeDEBIT  TransactionType = "DEBIT"
+	Credit TransactionType = "CREDIT"
+	Debit  TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
-	case TransactionTypeCREDIT:
+	case Credit:
 		return true
-	case TransactionTypeDEBIT:
+	case Debit:
 		return true
 	default:
 		return false
