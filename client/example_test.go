@@ -17,6 +17,7 @@ import (
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // exampleServer stands in for the Cashfree sandbox: it serves the spec's own
@@ -195,7 +196,7 @@ func ExampleClient_ConsentStatus() {
 	c := exampleClient(srv)
 	defer c.CloseIdleConnections()
 
-	st, err := c.ConsentStatus(context.Background(), client.ByReferenceID(67890))
+	st, err := c.ConsentStatus(context.Background(), client.ByReferenceID(wire.NewIntID(67890)))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -38,16 +38,19 @@ type Lookup struct {
 	// '.', '-' and '_'. Sent as verification_id, consent_verification_id or
 	// fi_verification_id.
 	VerificationID string
-	// ReferenceID is Cashfree's id, a positive integer; zero means unset.
-	// Sent as reference_id, consent_ref_id or fi_ref_id.
-	ReferenceID int64
+	// ReferenceID is Cashfree's id, a positive integer, as results carry it
+	// (DigiLockerStatus.ReferenceID, …); the zero value means unset. Sent as
+	// reference_id, consent_ref_id or fi_ref_id.
+	ReferenceID verification.ReferenceID
 }
 
 // ByVerificationID looks up by your verification id.
 func ByVerificationID(id string) Lookup { return Lookup{VerificationID: id} }
 
-// ByReferenceID looks up by Cashfree's reference id.
-func ByReferenceID(id int64) Lookup { return Lookup{ReferenceID: id} }
+// ByReferenceID looks up by Cashfree's reference id, as a result gives it:
+// ByReferenceID(st.ReferenceID). From an integer you stored:
+// ByReferenceID(wire.NewIntID(n)).
+func ByReferenceID(id verification.ReferenceID) Lookup { return Lookup{ReferenceID: id} }
 
 // DataAvailability calls POST /user/data-availability (getDataAvailability):
 // which scopes of user data (Aadhaar, PAN, bank account, …) Secure ID holds

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/internal/rawclient"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // TestRequests_matchGenerated holds the hand-built requests to the
@@ -31,7 +32,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 			if s != nil {
 				sigText = *s
 			}
-			for _, l := range []Lookup{ByVerificationID("ABC_00.1-23"), ByReferenceID(9007199254740993)} {
+			for _, l := range []Lookup{ByVerificationID("ABC_00.1-23"), ByReferenceID(wire.NewIntID(9007199254740993))} {
 				type pair struct {
 					name      string
 					got, want func() (*http.Request, error)
@@ -47,12 +48,12 @@ func TestRequests_matchGenerated(t *testing.T) {
 							return newRequest(operation.DataAvailability, server, request{body: body}, v, sigText)
 						},
 						func() (*http.Request, error) {
-							return rawclient.NewGetDataAvailabilityRequest(server, &rawclient.GetDataAvailabilityParams{XApiVersion: v, XCfSignature: s}, daBody)
+							return rawclient.NewGetDataAvailabilityRequest(server, &rawclient.GetDataAvailabilityParams{APIVersionParam: v, SignatureParam: s}, daBody)
 						}},
 					{"UserDetails",
 						func() (*http.Request, error) { return newRequest(operation.UserDetails, server, request{}, v, "") },
 						func() (*http.Request, error) {
-							return rawclient.NewGetUserDetailsRequest(server, &rawclient.GetUserDetailsParams{XApiVersion: v})
+							return rawclient.NewGetUserDetailsRequest(server, &rawclient.GetUserDetailsParams{APIVersionParam: v})
 						}},
 					{"DigiLockerStatus",
 						func() (*http.Request, error) {
@@ -60,7 +61,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetDigiLockerStatusRequest(server, &rawclient.GetDigiLockerStatusParams{
-								VerificationID: idOrNil(l), ReferenceID: refOrNil(l), XApiVersion: v, XCfSignature: s})
+								DigiLockerVerificationIDParam: idOrNil(l), DigiLockerReferenceIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
 						}},
 					{"ConsentStatus",
 						func() (*http.Request, error) {
@@ -68,7 +69,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetConsentStatusRequest(server, &rawclient.GetConsentStatusParams{
-								ConsentVerificationID: idOrNil(l), ConsentRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
+								ConsentVerificationIDParam: idOrNil(l), ConsentRefIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
 						}},
 					{"FinancialInformation",
 						func() (*http.Request, error) {
@@ -76,7 +77,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetFinancialInformationRequest(server, &rawclient.GetFinancialInformationParams{
-								FIVerificationID: idOrNil(l), FIRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
+								FIVerificationIDParam: idOrNil(l), FIRefIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
 						}},
 				}
 				for _, p := range pairs {
@@ -130,8 +131,9 @@ func idOrNil(l Lookup) *string {
 }
 
 func refOrNil(l Lookup) *int64 {
-	if l.ReferenceID == 0 {
+	v, ok := l.ReferenceID.Int64()
+	if !ok {
 		return nil
 	}
-	return &l.ReferenceID
+	return &v
 }

@@ -104,9 +104,8 @@ func TestClient_wholeFlow(t *testing.T) {
 	assert.Equal(t, verification.DigiLockerAuthenticated, *dl.Status)
 	_, err = verification.ParseDate(*dl.UserDetails.DOB)
 	require.NoError(t, err)
-	ref, ok := dl.ReferenceID.Int64()
-	require.True(t, ok)
-	again, err := c.DigiLockerStatus(ctx, client.ByReferenceID(ref))
+	// A result's reference id goes back into a lookup as it is.
+	again, err := c.DigiLockerStatus(ctx, client.ByReferenceID(dl.ReferenceID))
 	require.NoError(t, err)
 	assert.Equal(t, "flow-1", *again.VerificationID)
 

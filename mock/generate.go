@@ -120,13 +120,7 @@ func GenerateFI(o FIOptions) *verification.FinancialInformation {
 }
 
 // refID builds a reference id that encodes as a JSON integer.
-func refID(n int64) *verification.ReferenceID {
-	var id verification.ReferenceID
-	if err := id.UnmarshalJSON(strconv.AppendInt(nil, n, 10)); err != nil {
-		panic(err) // an int64 always decodes
-	}
-	return &id
-}
+func refID(n int64) verification.ReferenceID { return wire.NewIntID(n) }
 
 // MarshalFI encodes fi the way the server sends it: an account that is not
 // delivered has "data": null (the generated types would leave it out).

@@ -820,7 +820,7 @@ type ConsentStatus struct {
 	//
 	//
 	// Example: 123456
-	ConsentRefID *ReferenceID `json:"consent_ref_id,omitempty"`
+	ConsentRefID ReferenceID `json:"consent_ref_id,omitempty"`
 
 	// ConsentStart When the consent becomes valid.
 	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
@@ -903,7 +903,7 @@ type DataAvailability struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// User The identifiers sent, echoed back.
 	User []EchoedUserIdentifier `json:"user"`
@@ -950,7 +950,7 @@ type DigiLockerStatus struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Status Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
@@ -1140,7 +1140,7 @@ type FinancialInformation struct {
 	//
 	//
 	// Example: 123456
-	FIRefID *ReferenceID `json:"fi_ref_id,omitempty"`
+	FIRefID ReferenceID `json:"fi_ref_id,omitempty"`
 
 	// FITo End of the period covered.
 	FITo *wire.Timestamp `json:"fi_to,omitempty"`
@@ -1197,14 +1197,14 @@ type IncomeMetadata struct {
 	Income *IncomeRange `json:"income,omitempty"`
 }
 
-// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// lookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type LookupReferenceID = int64
+type lookupReferenceID = int64
 
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
@@ -1468,7 +1468,7 @@ type WebhookDigiLockerData struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Status Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
@@ -1589,56 +1589,56 @@ type WebhookSignatureField = string
 // Example: v1
 type WebhookVersion = string
 
-// APIVersion Example: 2024-12-01
-type APIVersion = string
+// apiVersionParam Example: 2024-12-01
+type apiVersionParam = string
 
-// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type ConsentRefID = LookupReferenceID
+type consentRefIDParam = lookupReferenceID
 
-// ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type ConsentVerificationID = VerificationID
+type consentVerificationIDParam = VerificationID
 
-// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// digiLockerReferenceIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type DigiLockerReferenceID = LookupReferenceID
+type digiLockerReferenceIDParam = lookupReferenceID
 
-// DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// digiLockerVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type DigiLockerVerificationID = VerificationID
+type digiLockerVerificationIDParam = VerificationID
 
-// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type FIRefID = LookupReferenceID
+type fIRefIDParam = lookupReferenceID
 
-// FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type FIVerificationID = VerificationID
+type fIVerificationIDParam = VerificationID
 
-// Signature defines model for Signature.
-type Signature = string
+// signatureParam defines model for Signature.
+type signatureParam = string
 
 // AsWebhookDigiLockerEvent returns the union data inside the WebhookEvent as a WebhookDigiLockerEvent
 func (t WebhookEvent) AsWebhookDigiLockerEvent() (WebhookDigiLockerEvent, error) {

@@ -406,8 +406,8 @@ func (d *demo) summary() {
 	}
 }
 
-func refText(id *verification.ReferenceID) string {
-	if id == nil {
+func refText(id verification.ReferenceID) string {
+	if id.IsZero() {
 		return "-"
 	}
 	return id.String()

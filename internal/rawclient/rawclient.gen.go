@@ -774,7 +774,7 @@ type ConsentStatus struct {
 	//
 	//
 	// Example: 123456
-	ConsentRefID *ReferenceID `json:"consent_ref_id,omitempty"`
+	ConsentRefID ReferenceID `json:"consent_ref_id,omitempty"`
 
 	// ConsentStart When the consent becomes valid.
 	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
@@ -865,7 +865,7 @@ type DataAvailability struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// User The identifiers sent, echoed back.
 	User []EchoedUserIdentifier `json:"user"`
@@ -912,7 +912,7 @@ type DigiLockerStatus struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Status Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
@@ -1110,7 +1110,7 @@ type FinancialInformation struct {
 	//
 	//
 	// Example: 123456
-	FIRefID *ReferenceID `json:"fi_ref_id,omitempty"`
+	FIRefID ReferenceID `json:"fi_ref_id,omitempty"`
 
 	// FITo End of the period covered.
 	FITo *wire.Timestamp `json:"fi_to,omitempty"`
@@ -1183,14 +1183,14 @@ type IncomeScope struct {
 	Scope Scope `json:"scope"`
 }
 
-// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// lookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type LookupReferenceID = int64
+type lookupReferenceID = int64
 
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
@@ -1435,7 +1435,7 @@ type UserDetails struct {
 	//
 	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Scopes One entry per scope the user shared; tell them apart by `scope`.
 	Scopes []ScopeData `json:"scopes"`
@@ -1463,127 +1463,127 @@ type UserIdentifier struct {
 // Example: verif_2024-001
 type VerificationID = string
 
-// APIVersion Example: 2024-12-01
-type APIVersion = string
+// apiVersionParam Example: 2024-12-01
+type apiVersionParam = string
 
-// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type ConsentRefID = LookupReferenceID
+type consentRefIDParam = lookupReferenceID
 
-// ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type ConsentVerificationID = VerificationID
+type consentVerificationIDParam = VerificationID
 
-// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// digiLockerReferenceIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type DigiLockerReferenceID = LookupReferenceID
+type digiLockerReferenceIDParam = lookupReferenceID
 
-// DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// digiLockerVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type DigiLockerVerificationID = VerificationID
+type digiLockerVerificationIDParam = VerificationID
 
-// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type FIRefID = LookupReferenceID
+type fIRefIDParam = lookupReferenceID
 
-// FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type FIVerificationID = VerificationID
+type fIVerificationIDParam = VerificationID
 
-// Signature defines model for Signature.
-type Signature = string
+// signatureParam defines model for Signature.
+type signatureParam = string
 
 // GetConsentStatusParams defines parameters for GetConsentStatus.
 type GetConsentStatusParams struct {
-	// ConsentVerificationID Your id of the consent request. Send this or `consent_ref_id`, not both.
-	ConsentVerificationID *ConsentVerificationID `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
+	// ConsentVerificationIDParam Your id of the consent request. Send this or `consent_ref_id`, not both.
+	ConsentVerificationIDParam *consentVerificationIDParam `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
 
-	// ConsentRefID Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
-	ConsentRefID *ConsentRefID `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
+	// ConsentRefIDParam Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
+	ConsentRefIDParam *consentRefIDParam `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
 
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
+	APIVersionParam apiVersionParam `json:"x-api-version"`
 
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
+	// SignatureParam Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
 }
 
 // GetFinancialInformationParams defines parameters for GetFinancialInformation.
 type GetFinancialInformationParams struct {
-	// FIVerificationID Your id of the financial information request. Send this or `fi_ref_id`, not both.
-	FIVerificationID *FIVerificationID `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
+	// FIVerificationIDParam Your id of the financial information request. Send this or `fi_ref_id`, not both.
+	FIVerificationIDParam *fIVerificationIDParam `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
 
-	// FIRefID Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
-	FIRefID *FIRefID `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
+	// FIRefIDParam Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
+	FIRefIDParam *fIRefIDParam `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
 
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
+	APIVersionParam apiVersionParam `json:"x-api-version"`
 
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
+	// SignatureParam Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
 }
 
 // GetDigiLockerStatusParams defines parameters for GetDigiLockerStatus.
 type GetDigiLockerStatusParams struct {
-	// VerificationID Your id of the DigiLocker verification. Send this or `reference_id`, not both.
-	VerificationID *DigiLockerVerificationID `form:"verification_id,omitempty" json:"verification_id,omitempty"`
+	// DigiLockerVerificationIDParam Your id of the DigiLocker verification. Send this or `reference_id`, not both.
+	DigiLockerVerificationIDParam *digiLockerVerificationIDParam `form:"verification_id,omitempty" json:"verification_id,omitempty"`
 
-	// ReferenceID Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
-	ReferenceID *DigiLockerReferenceID `form:"reference_id,omitempty" json:"reference_id,omitempty"`
+	// DigiLockerReferenceIDParam Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
+	DigiLockerReferenceIDParam *digiLockerReferenceIDParam `form:"reference_id,omitempty" json:"reference_id,omitempty"`
 
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
+	APIVersionParam apiVersionParam `json:"x-api-version"`
 
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
+	// SignatureParam Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
 }
 
 // GetUserDetailsParams defines parameters for GetUserDetails.
 type GetUserDetailsParams struct {
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
+	APIVersionParam apiVersionParam `json:"x-api-version"`
 }
 
 // GetDataAvailabilityParams defines parameters for GetDataAvailability.
 type GetDataAvailabilityParams struct {
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
+	APIVersionParam apiVersionParam `json:"x-api-version"`
 
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
+	// SignatureParam Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
 }
 
 // GetDataAvailabilityJSONRequestBody defines body for GetDataAvailability for application/json ContentType.
@@ -2269,9 +2269,9 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.ConsentVerificationID != nil {
+		if params.ConsentVerificationIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_verification_id", *params.ConsentVerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_verification_id", *params.ConsentVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2281,9 +2281,9 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 
 		}
 
-		if params.ConsentRefID != nil {
+		if params.ConsentRefIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2308,17 +2308,17 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.XCfSignature != nil {
+		if params.SignatureParam != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2359,9 +2359,9 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.FIVerificationID != nil {
+		if params.FIVerificationIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_verification_id", *params.FIVerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_verification_id", *params.FIVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2371,9 +2371,9 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 
 		}
 
-		if params.FIRefID != nil {
+		if params.FIRefIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2398,17 +2398,17 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.XCfSignature != nil {
+		if params.SignatureParam != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2449,9 +2449,9 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.VerificationID != nil {
+		if params.DigiLockerVerificationIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verification_id", *params.VerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verification_id", *params.DigiLockerVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2461,9 +2461,9 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 
 		}
 
-		if params.ReferenceID != nil {
+		if params.DigiLockerReferenceIDParam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.ReferenceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.DigiLockerReferenceIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2488,17 +2488,17 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.XCfSignature != nil {
+		if params.SignatureParam != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2539,7 +2539,7 @@ func NewGetUserDetailsRequest(server string, params *GetUserDetailsParams) (*htt
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
@@ -2592,17 +2592,17 @@ func NewGetDataAvailabilityRequestWithBody(server string, params *GetDataAvailab
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.XCfSignature != nil {
+		if params.SignatureParam != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
