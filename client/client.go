@@ -60,7 +60,7 @@ type Client struct {
 
 // New builds a Client. With no options it talks to the sandbox, without
 // credentials (only UserDetails works then), with DefaultRetryPolicy,
-// DefaultTimeout and DefaultMaxResponseBytes. Any misconfiguration is
+// DefaultAttemptTimeout and DefaultMaxResponseBytes. Any misconfiguration is
 // reported here, all problems at once, as an error matching ErrConfig.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()

@@ -86,7 +86,7 @@ func ExampleNew() {
 		client.WithEnvironment(client.Production),
 		client.WithCredentials("CF_CLIENT_ID", "cfsk_ma_prod_secret"),
 		client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond}),
-		client.WithTimeout(30*time.Second),
+		client.WithAttemptTimeout(30*time.Second),
 		client.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	)
 	if err != nil {
@@ -129,7 +129,7 @@ func ExampleClient_DataAvailability() {
 	c := exampleClient(srv)
 	defer c.CloseIdleConnections()
 
-	res, err := c.DataAvailability(context.Background(), client.DataAvailabilityRequest{
+	res, err := c.DataAvailability(context.Background(), client.DataAvailabilityParams{
 		VerificationID: "onboard-2024-001",
 		Mobile:         "9988123456",
 	})
@@ -284,7 +284,7 @@ func Example_errorHandling() {
 	fmt.Println(err)
 
 	// Bad input is caught before anything is sent.
-	_, err = c.DataAvailability(context.Background(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: "+91 99881 23456"})
+	_, err = c.DataAvailability(context.Background(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: "+91 99881 23456"})
 	var inErr *client.InputError
 	if errors.As(err, &inErr) {
 		fmt.Println(inErr.Field, "->", inErr.Rule)

@@ -18,9 +18,9 @@ const (
 	OpFinancialInformation = operation.FinancialInformationID // "getFinancialInformation"
 )
 
-// DataAvailabilityRequest asks which scopes of user data exist for a mobile
+// DataAvailabilityParams asks which scopes of user data exist for a mobile
 // number.
-type DataAvailabilityRequest struct {
+type DataAvailabilityParams struct {
 	// VerificationID is your id of this request: 1 to 50 characters of
 	// letters, digits, '.', '-' and '_'. It must be new: the API answers
 	// 409 verification_id_already_exists to a repeated one.
@@ -62,7 +62,7 @@ func ByReferenceID(id verification.ReferenceID) Lookup { return Lookup{Reference
 // attempt may have reached the server and succeeded: the verification id is
 // then used up, and the scopes are not known from this call; retry with a new
 // verification id.
-func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityRequest, opts ...CallOption) (*verification.DataAvailability, error) {
+func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityParams, opts ...CallOption) (*verification.DataAvailability, error) {
 	if err := checkDataAvailability(req); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ var operations = []operationCase{
 		name: "DataAvailability", op: client.OpDataAvailability, method: http.MethodPost,
 		path: "/user/data-availability", example: "DataAvailabilitySuccess",
 		call: func(ctx context.Context, c *client.Client, opts ...client.CallOption) (any, error) {
-			return c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "verif-001", Mobile: testMobile}, opts...)
+			return c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "verif-001", Mobile: testMobile}, opts...)
 		},
 	},
 	{
@@ -116,7 +116,7 @@ func TestClient_DataAvailability_body(t *testing.T) {
 	srv, rec := serve(t, respond(200, example(t, "DataAvailabilitySuccess")))
 	c := newClient(t, srv)
 
-	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "verif-001", Mobile: "9988123456"})
+	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "verif-001", Mobile: "9988123456"})
 	require.NoError(t, err)
 
 	got := rec.last()

@@ -149,7 +149,7 @@ func TestClient_debugLogs_leakNothing(t *testing.T) {
 		_, err := oc.call(t.Context(), c)
 		errs = append(errs, err)
 	}
-	_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
+	_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: testMobile})
 	errs = append(errs, err)
 	_, err = c.UserDetails(t.Context(), testToken)
 	errs = append(errs, err)

@@ -79,7 +79,7 @@ func lookupRef(l Lookup) int64 {
 
 // dataAvailabilityBody is the JSON body of POST /user/data-availability,
 // encoded as the generated builder encodes it.
-func dataAvailabilityBody(r DataAvailabilityRequest) ([]byte, error) {
+func dataAvailabilityBody(r DataAvailabilityParams) ([]byte, error) {
 	return json.Marshal(verification.DataAvailabilityRequest{
 		VerificationID: r.VerificationID,
 		User: []verification.UserIdentifier{{

@@ -41,7 +41,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 				pairs := []pair{
 					{"DataAvailability",
 						func() (*http.Request, error) {
-							body, err := dataAvailabilityBody(DataAvailabilityRequest{VerificationID: "onb-001", Mobile: "9988123456"})
+							body, err := dataAvailabilityBody(DataAvailabilityParams{VerificationID: "onb-001", Mobile: "9988123456"})
 							if err != nil {
 								return nil, err
 							}

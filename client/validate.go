@@ -34,7 +34,7 @@ func checkLookup(o operation.Operation, l Lookup) error {
 	return nil
 }
 
-func checkDataAvailability(r DataAvailabilityRequest) error {
+func checkDataAvailability(r DataAvailabilityParams) error {
 	if !operation.ValidID(r.VerificationID) {
 		return &InputError{Operation: OpDataAvailability, Field: "verification_id", Rule: ruleID}
 	}

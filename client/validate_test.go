@@ -16,7 +16,7 @@ func TestClient_badInput_sendsNothing(t *testing.T) {
 	t.Parallel()
 	dataAvailability := func(id, mobile string) func(context.Context, *client.Client) error {
 		return func(ctx context.Context, c *client.Client) error {
-			_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: mobile})
+			_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: mobile})
 			return err
 		}
 	}
@@ -112,7 +112,7 @@ func TestClient_goodInput_edges(t *testing.T) {
 	srv, rec := serve(t, respond(200, example(t, "DataAvailabilitySuccess")))
 	c := newClient(t, srv)
 	for _, id := range []string{"a", strings.Repeat("Z", 50), "A.b-c_9"} {
-		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: id, Mobile: "0000000000"})
+		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: id, Mobile: "0000000000"})
 		require.NoError(t, err, id)
 	}
 	assert.Equal(t, 3, rec.count())

@@ -22,9 +22,9 @@ func (h *Handler) stageReply(rec *record, stage int) reply {
 	}
 	var body any
 	switch rec.res {
-	case ResourceDigiLocker:
+	case RecordDigiLocker:
 		body = h.digiLockerBody(rec, stage)
-	case ResourceConsent:
+	case RecordConsent:
 		body = consentBody(h.cfg.seed, rec, stage)
 	default:
 		body = fiBody(rec, stage)

@@ -184,11 +184,11 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		return errorReply(e)
 	}
 	h.store.mu.Lock()
-	if h.store.byID[ResourceDataAvailability][id] != nil {
+	if h.store.byID[RecordDataAvailability][id] != nil {
 		h.store.mu.Unlock()
 		return errorReply(errConflict)
 	}
-	rec := h.newRecord(ResourceDataAvailability, id, s, names)
+	rec := h.newRecord(RecordDataAvailability, id, s, names)
 	h.store.mu.Unlock()
 
 	scopes := make([]verification.AvailableScope, 0, 11)

@@ -176,12 +176,12 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 		if err != nil {
 			h.statsMu.Lock()
 			h.stats.Violations++
-			h.violations = append(h.violations, Violation{Operation: op, Status: rep.status, Err: err})
+			h.violations = append(h.violations, SelfCheckFailure{Operation: op, Status: rep.status, Err: err})
 			h.statsMu.Unlock()
 			h.log.Error("cfverify mock: response breaks the spec", "operation", op, "status", rep.status, "err", err)
 			rep = errorReply(errMockViolation.withMessage(fmt.Sprintf(
 				"cfverify mock: its %d response to %s breaks the spec, so it sent this instead: %v", rep.status, op, err)))
-			header = http.Header{"Content-Type": {"application/json"}, "X-Mock-Violation": {"1"}}
+			header = http.Header{"Content-Type": {"application/json"}, "X-Mock-SelfCheckFailure": {"1"}}
 			data, _ = encode(rep)
 		} else {
 			checked = true

@@ -103,14 +103,14 @@ func (h *Handler) lookupID(op string, r *http.Request, body []byte) string {
 	return ref
 }
 
-func lookupOf(op string) (lookup, Resource) {
+func lookupOf(op string) (lookup, RecordKind) {
 	switch op {
 	case OpConsentStatus:
-		return consentLookup, ResourceConsent
+		return consentLookup, RecordConsent
 	case OpFinancialInformation:
-		return fiLookup, ResourceFI
+		return fiLookup, RecordFI
 	default:
-		return digiLockerLookup, ResourceDigiLocker
+		return digiLockerLookup, RecordDigiLocker
 	}
 }
 

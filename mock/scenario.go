@@ -43,26 +43,26 @@ type Scenario struct {
 	// Instant skips to the last status of every path at the first poll.
 	Instant bool `json:"instant,omitempty"`
 	// Error makes every request naming the id answer an error instead:
-	// one of the Err* names.
+	// one of the Scenario* names (ScenarioNotFound, …).
 	Error string `json:"error,omitempty"`
 }
 
 // Names of the errors a Scenario can always answer (Scenario.Error).
 const (
-	ErrNotFound            = "not_found"            // 404 *_value_invalid
-	ErrInsufficientBalance = "insufficient_balance" // 422 insufficient_balance
-	ErrIPNotWhitelisted    = "ip_not_whitelisted"   // 403 ip_validation_failed
-	ErrTokenInvalid        = "access_token_invalid" // user details: 400 access_token_value_invalid
-	ErrTokenExpired        = "access_token_expired" // user details: 401 authentication_failed
-	ErrAccessDenied        = "access_denied"        // user details: 403 access_denied
+	ScenarioNotFound            = "not_found"            // 404 *_value_invalid
+	ScenarioInsufficientBalance = "insufficient_balance" // 422 insufficient_balance
+	ScenarioIPNotWhitelisted    = "ip_not_whitelisted"   // 403 ip_validation_failed
+	ScenarioTokenInvalid        = "access_token_invalid" // user details: 400 access_token_value_invalid
+	ScenarioTokenExpired        = "access_token_expired" // user details: 401 authentication_failed
+	ScenarioAccessDenied        = "access_denied"        // user details: 403 access_denied
 )
 
 var scenarioErrors = map[string]apiError{
-	ErrInsufficientBalance: errInsufficientBalance,
-	ErrIPNotWhitelisted:    errIPNotWhitelisted,
-	ErrTokenInvalid:        errAccessTokenInvalid,
-	ErrTokenExpired:        errAccessTokenExpired,
-	ErrAccessDenied:        errAccessDenied,
+	ScenarioInsufficientBalance: errInsufficientBalance,
+	ScenarioIPNotWhitelisted:    errIPNotWhitelisted,
+	ScenarioTokenInvalid:        errAccessTokenInvalid,
+	ScenarioTokenExpired:        errAccessTokenExpired,
+	ScenarioAccessDenied:        errAccessDenied,
 }
 
 // DefaultScenario is what an id without a scenario prefix gets: the happy
@@ -124,7 +124,7 @@ func (s Scenario) validate() error {
 	if s.Transactions < 0 || s.PollsPerStage < 0 || s.Slowdown < 0 {
 		return fmt.Errorf("negative counts")
 	}
-	if s.Error != "" && s.Error != ErrNotFound {
+	if s.Error != "" && s.Error != ScenarioNotFound {
 		if _, ok := scenarioErrors[s.Error]; !ok {
 			return fmt.Errorf("unknown error %q", s.Error)
 		}
@@ -176,14 +176,14 @@ var builtinScenarios = map[string]func(*Scenario){
 		s.Consent = cs(csPending, csExpired)
 		s.FI = fs(fiPending, fiExpired)
 		s.Accounts = as(accTimeout, accTimeout)
-		s.Error = tokenOnly(s.Error, ErrTokenExpired)
+		s.Error = tokenOnly(s.Error, ScenarioTokenExpired)
 	},
 	"denied": func(s *Scenario) {
 		s.DigiLocker = dl(dlPending, dlDenied)
 		s.Consent = cs(csPending, csRejected)
 		s.FI = fs(fiPending, fiFailed)
 		s.Accounts = as(accDenied, accDenied)
-		s.Error = tokenOnly(s.Error, ErrAccessDenied)
+		s.Error = tokenOnly(s.Error, ScenarioAccessDenied)
 	},
 	"rejected": func(s *Scenario) { s.Consent = cs(csPending, csProcessing, csRejected) },
 	"revoked":  func(s *Scenario) { s.Consent = cs(csPending, csProcessing, csRevoked) },
@@ -205,10 +205,10 @@ var builtinScenarios = map[string]func(*Scenario){
 		s.Transactions = 2500
 	},
 	"noaadhaar": func(s *Scenario) { s.EAadhaar = "N" },
-	"unknown":   func(s *Scenario) { s.Error = ErrNotFound },
-	"nobalance": func(s *Scenario) { s.Error = ErrInsufficientBalance },
-	"blocked":   func(s *Scenario) { s.Error = ErrIPNotWhitelisted },
-	"invalid":   func(s *Scenario) { s.Error = tokenOnly(s.Error, ErrTokenInvalid) },
+	"unknown":   func(s *Scenario) { s.Error = ScenarioNotFound },
+	"nobalance": func(s *Scenario) { s.Error = ScenarioInsufficientBalance },
+	"blocked":   func(s *Scenario) { s.Error = ScenarioIPNotWhitelisted },
+	"invalid":   func(s *Scenario) { s.Error = tokenOnly(s.Error, ScenarioTokenInvalid) },
 	// Fault prefixes (faults.go) also count as known prefixes; they leave
 	// the scenario as it is.
 	"flaky": func(*Scenario) {}, "ratelimited": func(*Scenario) {}, "reset": func(*Scenario) {},
@@ -236,7 +236,7 @@ func (s Scenario) errorFor(op string) (apiError, bool, bool) {
 	if name == "" {
 		return apiError{}, false, false
 	}
-	if name == ErrNotFound {
+	if name == ScenarioNotFound {
 		return apiError{}, true, true
 	}
 	e, ok := scenarioErrors[name]

@@ -8,23 +8,23 @@ import (
 	"github.com/cfverify/cfverify/verification"
 )
 
-// Resource names the things the mock keeps state for.
-type Resource string
+// RecordKind names the things the mock keeps state for.
+type RecordKind string
 
 // The resources, one per status operation, plus data-availability requests.
 const (
-	ResourceDigiLocker       Resource = "digilocker"
-	ResourceConsent          Resource = "consent"
-	ResourceFI               Resource = "fi"
-	ResourceDataAvailability Resource = "data-availability"
+	RecordDigiLocker       RecordKind = "digilocker"
+	RecordConsent          RecordKind = "consent"
+	RecordFI               RecordKind = "fi"
+	RecordDataAvailability RecordKind = "data-availability"
 )
 
-var resources = []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI, ResourceDataAvailability}
+var resources = []RecordKind{RecordDigiLocker, RecordConsent, RecordFI, RecordDataAvailability}
 
 // record is one verification, consent, financial-information request or
 // data-availability request the mock has seen.
 type record struct {
-	res      Resource
+	res      RecordKind
 	id       string
 	ref      int64
 	scenario Scenario
@@ -45,11 +45,11 @@ type stageBytes struct {
 // stages is the length of the status path the record's resource follows.
 func (r *record) stages() int {
 	switch r.res {
-	case ResourceDigiLocker:
+	case RecordDigiLocker:
 		return len(r.scenario.DigiLocker)
-	case ResourceConsent:
+	case RecordConsent:
 		return len(r.scenario.Consent)
-	case ResourceFI:
+	case RecordFI:
 		return len(r.scenario.FI)
 	}
 	return 0
@@ -58,8 +58,8 @@ func (r *record) stages() int {
 // store holds the records; its mutex guards them all.
 type store struct {
 	mu    sync.Mutex
-	byID  map[Resource]map[string]*record
-	byRef map[Resource]map[int64]*record
+	byID  map[RecordKind]map[string]*record
+	byRef map[RecordKind]map[int64]*record
 }
 
 func newStore() *store {
@@ -71,8 +71,8 @@ func newStore() *store {
 func (s *store) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID = map[Resource]map[string]*record{}
-	s.byRef = map[Resource]map[int64]*record{}
+	s.byID = map[RecordKind]map[string]*record{}
+	s.byRef = map[RecordKind]map[int64]*record{}
 	for _, r := range resources {
 		s.byID[r] = map[string]*record{}
 		s.byRef[r] = map[int64]*record{}
@@ -82,7 +82,7 @@ func (s *store) reset() {
 // refFor picks the reference id of a new record: derived from the id and
 // the seed (so the same id gets the same reference on every run), a
 // seven-digit number like the vendor's, moved on if taken. Call with s.mu held.
-func (s *store) refFor(seed uint64, res Resource, id string) int64 {
+func (s *store) refFor(seed uint64, res RecordKind, id string) int64 {
 	ref := int64(1_000_000 + hashID(seed, string(res), id)%9_000_000)
 	for s.byRef[res][ref] != nil {
 		ref++
@@ -115,7 +115,7 @@ func stage(polls, pollsPerStage int, elapsed, d time.Duration, stages int, insta
 
 // errExists is returned by Create for an id the mock already has.
 type errExists struct {
-	res Resource
+	res RecordKind
 	id  string
 }
 

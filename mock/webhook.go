@@ -41,20 +41,20 @@ func init() {
 }
 
 // statusEvents maps a status a resource reaches to the event it sends.
-var statusEvents = map[Resource]map[string]webhook.EventType{
-	ResourceDigiLocker: {
+var statusEvents = map[RecordKind]map[string]webhook.EventType{
+	RecordDigiLocker: {
 		string(dlAuthenticated): webhook.DigiLockerVerificationSuccess,
 		string(dlExpired):       webhook.DigiLockerVerificationLinkExpired,
 		string(dlDenied):        webhook.DigiLockerVerificationConsentDenied,
 	},
-	ResourceConsent: {
+	RecordConsent: {
 		string(csSuccess):  webhook.ConsentVerificationSuccess,
 		string(csPaused):   webhook.ConsentVerificationPaused,
 		string(csRevoked):  webhook.ConsentVerificationRevoked,
 		string(csRejected): webhook.ConsentVerificationRejected,
 		string(csExpired):  webhook.ConsentVerificationExpired,
 	},
-	ResourceFI: {
+	RecordFI: {
 		string(fiSuccess): webhook.FIVerificationSuccess,
 		string(fiActive):  webhook.FIVerificationActive,
 		string(fiFailed):  webhook.FIVerificationFailed,
@@ -67,7 +67,7 @@ var statusEvents = map[Resource]map[string]webhook.EventType{
 type WebhookDelivery struct {
 	Seq       int               `json:"seq"`
 	EventType webhook.EventType `json:"event_type"`
-	Resource  Resource          `json:"resource"`
+	Resource  RecordKind        `json:"resource"`
 	ID        string            `json:"id"`
 	Status    string            `json:"status"`    // the resource's status in the event
 	Duplicate bool              `json:"duplicate"` // a copy sent on purpose (a fault)
@@ -100,7 +100,7 @@ type webhookSender struct {
 	client *http.Client
 	log    *slog.Logger
 	check  func(context.Context, []byte) error // the spec's ValidateWebhook, when the validator has it and the self-check is on
-	report func(Violation)                     // records a body the check rejected
+	report func(SelfCheckFailure)              // records a body the check rejected
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -116,7 +116,7 @@ type webhookSender struct {
 // of the spec's x-webhooks entry).
 const webhookOperation = "verificationWebhook"
 
-func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report func(Violation)) *webhookSender {
+func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report func(SelfCheckFailure)) *webhookSender {
 	if cfg.webhook == nil || cfg.webhook.url == "" {
 		return nil
 	}
@@ -177,7 +177,7 @@ func (s *webhookSender) list() []WebhookDelivery {
 }
 
 // recordViolation adds a webhook body the self-check rejected to Violations.
-func (h *Handler) recordViolation(v Violation) {
+func (h *Handler) recordViolation(v SelfCheckFailure) {
 	h.statsMu.Lock()
 	h.stats.Violations++
 	h.violations = append(h.violations, v)
@@ -199,16 +199,16 @@ func (h *Handler) webhookStages(rec *record, at func(int) int) {
 	var path []string
 	op := OpDigiLockerStatus
 	switch rec.res {
-	case ResourceDigiLocker:
+	case RecordDigiLocker:
 		for _, st := range rec.scenario.DigiLocker {
 			path = append(path, string(st))
 		}
-	case ResourceConsent:
+	case RecordConsent:
 		op = OpConsentStatus
 		for _, st := range rec.scenario.Consent {
 			path = append(path, string(st))
 		}
-	case ResourceFI:
+	case RecordFI:
 		op = OpFinancialInformation
 		for _, st := range rec.scenario.FI {
 			path = append(path, string(st))
@@ -256,7 +256,7 @@ func (h *Handler) webhookStages(rec *record, at func(int) int) {
 // event when the status changed there, or the scenario's own event at the
 // end of the path.
 func stageEvent(rec *record, path []string, i int) (webhook.EventType, bool) {
-	if rec.res == ResourceDigiLocker && i == len(path)-1 && i > 0 {
+	if rec.res == RecordDigiLocker && i == len(path)-1 && i > 0 {
 		switch {
 		case slices.Contains(rec.names, ScenarioDigiLockerConsentExpired):
 			return webhook.DigiLockerVerificationConsentExpired, true
@@ -276,9 +276,9 @@ func stageEvent(rec *record, path []string, i int) (webhook.EventType, bool) {
 func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, stage int) ([]byte, error) {
 	var data any
 	switch rec.res {
-	case ResourceDigiLocker:
+	case RecordDigiLocker:
 		data = h.digiLockerBody(rec, stage)
-	case ResourceConsent:
+	case RecordConsent:
 		data = map[string]string{"status": status, "consent_verification_id": rec.id}
 	default:
 		data = map[string]string{"status": status, "fi_verification_id": rec.id}
@@ -324,7 +324,7 @@ func (s *webhookSender) deliver(d *WebhookDelivery) {
 		// want it) but recorded, like a response the self-check stops.
 		if err := s.check(s.ctx, d.Body); err != nil {
 			s.log.Error("mock: webhook body breaks the spec", "event_type", string(d.EventType), "err", err)
-			s.report(Violation{Operation: webhookOperation, Err: err})
+			s.report(SelfCheckFailure{Operation: webhookOperation, Err: err})
 		}
 	}
 	wait := s.cfg.backoff
@@ -418,7 +418,7 @@ func (h *Handler) webhookSweep() {
 			case <-t.C:
 			}
 			h.store.mu.Lock()
-			for _, res := range []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI} {
+			for _, res := range []RecordKind{RecordDigiLocker, RecordConsent, RecordFI} {
 				for _, rec := range h.store.byID[res] {
 					h.webhookStages(rec, h.stageAt(rec))
 				}

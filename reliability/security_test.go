@@ -228,7 +228,7 @@ func FuzzClientInput(f *testing.F) {
 	}))
 	defer srv.Close()
 	c, err := client.New(client.WithBaseURL(srv.URL+"/verification"), client.WithCredentials(relClientID, relSecret),
-		client.WithRetryPolicy(client.RetryPolicy{}), client.WithTimeout(5*time.Second))
+		client.WithRetryPolicy(client.RetryPolicy{}), client.WithAttemptTimeout(5*time.Second))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func FuzzClientInput(f *testing.F) {
 			call func(ctx context.Context) error
 		}{
 			{client.OpDataAvailability, idRE.MatchString(id) && mobileRE.MatchString(mobile), func(ctx context.Context) error {
-				_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: mobile}, opts...)
+				_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: mobile}, opts...)
 				return err
 			}},
 			{client.OpUserDetails, tokenRE.MatchString(token), func(ctx context.Context) error {

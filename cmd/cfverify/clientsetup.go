@@ -81,7 +81,7 @@ func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
 	}
 	opts = append(opts,
 		client.WithAPIVersion(e.api.apiVersion.Get()),
-		client.WithTimeout(e.timeout.Get()),
+		client.WithAttemptTimeout(e.timeout.Get()),
 		client.WithRetryPolicy(policy),
 		client.WithHTTPClient(&http.Client{Transport: rec}),
 		client.WithLogger(e.logger()),

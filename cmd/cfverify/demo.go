@@ -173,7 +173,7 @@ func (d *demo) skip(why string) {
 func (d *demo) availability(ctx context.Context, c *client.Client) error {
 	d.step(1, "Which data exists for the user?", "POST /user/data-availability")
 	d.printf("    verification_id %s, mobile %s\n", d.daID, client.MaskField("mobile", d.mobile))
-	res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: d.daID, Mobile: d.mobile})
+	res, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: d.daID, Mobile: d.mobile})
 	if err != nil {
 		return err
 	}
