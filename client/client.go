@@ -32,6 +32,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/cfverify/cfverify/mask"
 	"log/slog"
 	"net"
 	"net/http"
@@ -109,7 +110,7 @@ func New(opts ...Option) (*Client, error) {
 		http:             hc,
 		retry:            cfg.retry,
 		timeout:          cfg.timeout,
-		logger:           slog.New(NewRedactingHandler(cfg.logger.Handler())),
+		logger:           slog.New(mask.NewHandler(cfg.logger.Handler())),
 		userAgentHeader:  []string{cfg.userAgent},
 		maxResponseBytes: cfg.maxResponseBytes,
 		now:              time.Now,

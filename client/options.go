@@ -259,7 +259,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 
 // WithLogger receives a debug record for every HTTP attempt (operation,
 // method, path, attempt, status, latency, request id). The Client wraps the
-// logger's handler in NewRedactingHandler, and never logs secrets in the
+// logger's handler in mask.NewHandler, and never logs secrets in the
 // first place. The default discards everything.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
