@@ -114,7 +114,7 @@ func TestDataAvailability_validatesEveryRequestAndAnswerInFull(t *testing.T) {
 
 	w := post("da_broken")
 	assert.Equal(t, http.StatusInternalServerError, w.Code, "a broken answer is stopped")
-	assert.Equal(t, "1", w.Header().Get("X-Mock-SelfCheckFailure"))
+	assert.Equal(t, "1", w.Header().Get("X-Mock-Violation"))
 	assert.Equal(t, 1, h.Stats().Violations)
 
 	assert.LessOrEqual(t, h.checks.Len(), 2, "at most the refusal and the stand-in 500 remembered, no 200")
@@ -198,7 +198,7 @@ func TestDataAvailability_aBadIDIsStoppedOnEverySend(t *testing.T) {
 	for i := range 3 {
 		w := postDataAvailability(h, "da_far_too_long_"+strconv.Itoa(i))
 		assert.Equal(t, http.StatusInternalServerError, w.Code, "send %d", i)
-		assert.Equal(t, "1", w.Header().Get("X-Mock-SelfCheckFailure"))
+		assert.Equal(t, "1", w.Header().Get("X-Mock-Violation"))
 		assert.Contains(t, w.Body.String(), "$.verification_id")
 	}
 	assert.Equal(t, http.StatusOK, postDataAvailability(h, "da_ok_2").Code)

@@ -28,7 +28,7 @@ func TestSelfCheck_failsLoudly(t *testing.T) {
 	c := plain(t, srv)
 	a := c.get("/digilocker?verification_id=waiting_1")
 	a.errorIs(t, 500, "internal_error", "mock_response_invalid", "")
-	assert.Equal(t, "1", a.header.Get("X-Mock-SelfCheckFailure"))
+	assert.Equal(t, "1", a.header.Get("X-Mock-Violation"))
 	msg := a.json(t)["message"].(string)
 	assert.Contains(t, msg, "getDigiLockerStatus")
 	assert.Contains(t, msg, "$.status")
