@@ -772,7 +772,6 @@ type ConsentStatus struct {
 	// ConsentRefID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
 	ConsentRefID ReferenceID `json:"consent_ref_id,omitempty"`
 
@@ -863,7 +862,6 @@ type DataAvailability struct {
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
 	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
@@ -881,7 +879,6 @@ type DataAvailabilityRequest struct {
 
 	// VerificationID An id you choose for a request: 1 to 50 characters of letters,
 	// digits, period, hyphen and underscore.
-	//
 	//
 	// Example: verif_2024-001
 	VerificationID VerificationID `json:"verification_id"`
@@ -909,7 +906,6 @@ type DigiLockerStatus struct {
 
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
-	//
 	//
 	// Example: 123456
 	ReferenceID ReferenceID `json:"reference_id,omitempty"`
@@ -1020,13 +1016,11 @@ type Error struct {
 	// `too_many_requests_per_operation`, `too_many_requests_per_ip` and
 	// `verification_failed`.
 	//
-	//
 	// Example: authentication_failed
 	Code *string `json:"code,omitempty"`
 
 	// Details Further details of the error, such as `ref_id`. The vendor types it
 	// as a free-form object and documents none of its fields.
-	//
 	//
 	// Example: {"ref_id":102}
 	Details map[string]interface{} `json:"error,omitempty"`
@@ -1039,7 +1033,6 @@ type Error struct {
 	// Type Error class. The vendor's examples use `validation_error`,
 	// `authentication_error`, `not_found_error`, `rate_limit_error` and
 	// `internal_error`.
-	//
 	//
 	// Example: validation_error
 	Type *string `json:"type,omitempty"`
@@ -1107,7 +1100,6 @@ type FinancialInformation struct {
 
 	// FIRefID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
-	//
 	//
 	// Example: 123456
 	FIRefID ReferenceID `json:"fi_ref_id,omitempty"`
@@ -1432,7 +1424,6 @@ type TransactionType string
 type UserDetails struct {
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
-	//
 	//
 	// Example: 123456
 	ReferenceID ReferenceID `json:"reference_id,omitempty"`
