@@ -216,7 +216,7 @@ bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
 
 # The mock beside Prism (pinned in tools/spec), each in its own process on
-# an ephemeral loopback port, one Go load generator (internal/loadgen) for
+# an ephemeral loopback port, one Go load generator (bench/internal/loadgen) for
 # both, in alternating rounds; the table goes into BENCHMARKS.md between the
 # bench-peers markers. About two minutes. PEERS_FLAGS adds flags of
 # bench/peers (-requests, -concurrency, -rounds, -ops).

@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cfverify/cfverify/internal/loadgen"
+	"github.com/cfverify/cfverify/bench/internal/loadgen"
 )
 
 type options struct {
