@@ -101,12 +101,14 @@ fuzz-short:
 
 # The reliability and security suite in full (make test runs it short):
 # thousands of calls through injected faults, slow and silent servers, bad
-# and oversized bodies, redirects, transport rules, a leak scan. Prints the
-# report, one JSON line per measurement, also kept in RELIABILITY_REPORT.
+# and oversized bodies, redirects, transport rules, a leak scan, and the
+# memory soak (mock behind proxy as processes, 300,000 requests: about four
+# minutes; CFVERIFY_SOAK_REQUESTS changes the count). Prints the report, one
+# JSON line per measurement, also kept in RELIABILITY_REPORT.
 RELIABILITY_REPORT ?= $(or $(TMPDIR),/tmp)/cfverify-reliability.jsonl
 reliability:
 	@rm -f $(RELIABILITY_REPORT)
-	CFVERIFY_RELIABILITY=full CFVERIFY_REPORT=$(RELIABILITY_REPORT) $(GO) test -count=1 -timeout 10m ./reliability
+	CFVERIFY_RELIABILITY=full CFVERIFY_REPORT=$(RELIABILITY_REPORT) $(GO) test -count=1 -timeout 20m ./reliability
 	CFVERIFY_RELIABILITY=full CFVERIFY_REPORT=$(RELIABILITY_REPORT) $(GO) test -count=1 -run 'TestVerbose_leakScan' ./cmd/cfverify
 	@echo "== reliability report ($(RELIABILITY_REPORT))"
 	@cat $(RELIABILITY_REPORT)
@@ -216,7 +218,7 @@ bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
 
 # The mock beside Prism (pinned in tools/spec), each in its own process on
-# an ephemeral loopback port, one Go load generator (bench/internal/loadgen) for
+# an ephemeral loopback port, one Go load generator (internal/loadgen) for
 # both, in alternating rounds; the table goes into BENCHMARKS.md between the
 # bench-peers markers. About two minutes. PEERS_FLAGS adds flags of
 # bench/peers (-requests, -concurrency, -rounds, -ops).

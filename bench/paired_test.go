@@ -14,8 +14,8 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 
-	"github.com/cfverify/cfverify/bench/internal/loadgen"
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/verification"
 )
 

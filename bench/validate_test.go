@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cfverify/cfverify/bench/internal/loadgen"
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/openapi"
 	"github.com/cfverify/cfverify/verification"
 )

@@ -19,7 +19,7 @@ import (
 // deadline, and the answer read or decoded as it streams in.
 
 // attempt makes one HTTP request and reads its answer.
-func (c *Client) attempt(ctx context.Context, op operation.Operation, r request, timeout time.Duration, extra http.Header, streamInto any) attemptResult {
+func (c *Client) attempt(ctx context.Context, op operation.Operation, r request, attempt int, timeout time.Duration, extra http.Header, streamInto any) attemptResult {
 	var sig string
 	if op.Auth == operation.ClientCredentials && c.publicKey != nil {
 		s, err := sign(c.publicKey, c.clientID, c.now())
@@ -48,10 +48,10 @@ func (c *Client) attempt(ctx context.Context, op operation.Operation, r request,
 	req.Header["User-Agent"] = c.userAgentHeader
 	req.Header["Accept"] = acceptJSON
 
-	actx := ctx
+	var actx context.Context = &attemptContext{Context: ctx, operation: op.ID, attempt: attempt}
 	if timeout > 0 {
 		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, timeout)
+		actx, cancel = context.WithTimeout(actx, timeout)
 		defer cancel()
 	}
 	// Whether the request reached a connection matters only to retrying a
@@ -67,7 +67,7 @@ func (c *Client) attempt(ctx context.Context, op operation.Operation, r request,
 
 	res := attemptResult{path: req.URL.Path}
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
 		res.netErr, res.latency = err, time.Since(start)
 		res.wrote = wrote == nil || wrote.Load() // idempotent: assume written, retrying is safe anyway

@@ -50,6 +50,8 @@ type Client struct {
 	publicKey        *rsa.PublicKey
 	apiVersion       string
 	http             *http.Client
+	do               MiddlewareNext // the middleware, then http.Do
+	observer         CallObserver   // nil: calls are not observed
 	retry            RetryPolicy
 	timeout          time.Duration
 	logger           *slog.Logger
@@ -108,6 +110,8 @@ func New(opts ...Option) (*Client, error) {
 		publicKey:        cfg.publicKey,
 		apiVersion:       cfg.apiVersion,
 		http:             hc,
+		do:               chain(hc, cfg.middleware),
+		observer:         cfg.observer,
 		retry:            cfg.retry,
 		timeout:          cfg.timeout,
 		logger:           slog.New(mask.NewHandler(cfg.logger.Handler())),

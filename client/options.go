@@ -99,6 +99,8 @@ type config struct {
 	userAgent        string
 	maxResponseBytes int64
 	insecureHTTP     bool
+	middleware       []Middleware
+	observer         CallObserver
 }
 
 func defaultConfig() config {

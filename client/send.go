@@ -42,6 +42,20 @@ type attemptResult struct {
 // wants the raw body, the body is decoded as it streams in, never held
 // whole: a large statement then needs the decoded value and little more.
 func (c *Client) send(ctx context.Context, op operation.Operation, req request, opts []CallOption, out any) (answer, error) {
+	if c.observer == nil {
+		return c.sendAttempts(ctx, op, req, opts, out, nil)
+	}
+	start := time.Now()
+	ctx = c.observer.StartCall(ctx, op.ID)
+	var st callState
+	a, err := c.sendAttempts(ctx, op, req, opts, out, &st)
+	c.observer.EndCall(ctx, CallEnd{OperationID: op.ID, Attempts: st.attempts, StatusCode: st.status, Duration: time.Since(start), Err: err})
+	return a, err
+}
+
+// sendAttempts is send without the observer; st, when not nil, is told
+// each attempt's number and status.
+func (c *Client) sendAttempts(ctx context.Context, op operation.Operation, req request, opts []CallOption, out any, st *callState) (answer, error) {
 	cc := collectCallOptions(opts)
 	if err := checkCallHeaders(op, cc.header); err != nil {
 		return answer{}, err
@@ -69,7 +83,10 @@ func (c *Client) send(ctx context.Context, op operation.Operation, req request, 
 	}
 
 	for attempt := 1; ; attempt++ {
-		r := c.attempt(ctx, op, req, perAttempt, cc.header, streamInto)
+		r := c.attempt(ctx, op, req, attempt, perAttempt, cc.header, streamInto)
+		if st != nil && (r.fatal == nil || r.status != 0) {
+			st.attempts, st.status = attempt, r.status
+		}
 		if r.fatal != nil {
 			if r.status != 0 {
 				c.logAttempt(ctx, op, r, attempt, r.fatal, false, 0)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,6 +36,11 @@ type Stats struct {
 	SelfChecks int               `json:"self_checks"` // distinct responses (data availability: distinct shapes) validated whole against the spec
 	Violations int               `json:"violations"`  // responses the self-check stopped
 	Faults     map[FaultKind]int `json:"faults"`      // faults injected, by kind
+	// ByOperation counts answers by operation id ("" for paths outside
+	// the spec) and HTTP status (0: a reset connection, nothing answered).
+	ByOperation map[string]map[int]int `json:"by_operation"`
+	Records     int                    `json:"records"`         // records held (WithRecordRetention)
+	Expired     int64                  `json:"records_expired"` // records forgotten by age or cap
 }
 
 // FaultsInjected returns the total of Faults.
@@ -81,7 +87,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	h := &Handler{
 		cfg:   cfg,
 		scen:  &scenarios{named: cfg.named, ids: cfg.ids},
-		store: newStore(),
+		store: newStore(cfg.maxRecords, cfg.recordTTL),
 		log:   cfg.logger,
 		done:  make(chan struct{}),
 	}
@@ -102,6 +108,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	}
 	h.stats.Faults = map[FaultKind]int{}
 	h.webhooks = newWebhookSender(&cfg, h.validator, h.log, h.recordViolation)
+	h.store.onForget = h.webhooks.forgetRecord
 	h.webhookSweep()
 	return h, nil
 }
@@ -118,8 +125,13 @@ func (h *Handler) Close() {
 func (h *Handler) Stats() Stats {
 	h.statsMu.Lock()
 	s := h.stats
+	s.ByOperation = make(map[string]map[int]int, len(h.stats.ByOperation))
+	for op, byStatus := range h.stats.ByOperation {
+		s.ByOperation[op] = maps.Clone(byStatus)
+	}
 	h.statsMu.Unlock()
 	s.Faults = h.faults.counts()
+	s.Records, s.Expired = h.store.held()
 	return s
 }
 
@@ -172,7 +184,7 @@ func (h *Handler) Create(res RecordKind, id, scenario string) (int64, error) {
 	}
 	h.store.mu.Lock()
 	defer h.store.mu.Unlock()
-	if h.store.byID[res][id] != nil {
+	if h.store.find(res, id, h.cfg.clock()) != nil {
 		return 0, errExists{res, id}
 	}
 	return h.newRecord(res, id, s, names).ref, nil
@@ -200,8 +212,7 @@ func (h *Handler) newRecord(res RecordKind, id string, s Scenario, names []strin
 			rec.fi.FIData = []verification.FIPData{}
 		}
 	}
-	h.store.byID[res][id] = rec
-	h.store.byRef[res][rec.ref] = rec
+	h.store.add(rec, rec.created)
 	return rec
 }
 

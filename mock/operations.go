@@ -174,7 +174,7 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		return errorReply(e)
 	}
 	h.store.mu.Lock()
-	if h.store.byID[RecordDataAvailability][id] != nil {
+	if h.store.find(RecordDataAvailability, id, h.cfg.clock()) != nil {
 		h.store.mu.Unlock()
 		return errorReply(errConflict)
 	}
@@ -253,11 +253,12 @@ func (h *Handler) status(op string, r *http.Request, body []byte) reply {
 	h.store.mu.Lock()
 	defer h.store.mu.Unlock()
 	var rec *record
+	now := h.cfg.clock()
 	if ref != 0 {
-		if rec = h.store.byRef[res][ref]; rec == nil {
+		if rec = h.store.findRef(res, ref, now); rec == nil {
 			return errorReply(lk.refNotFound)
 		}
-	} else if rec = h.store.byID[res][id]; rec == nil {
+	} else if rec = h.store.find(res, id, now); rec == nil {
 		s, names := h.scen.resolve(id)
 		_, listed := h.cfg.ids[id]
 		if _, _, notFound := s.errorFor(op); notFound || (h.cfg.strictIDs && !listed) {

@@ -49,6 +49,8 @@ type config struct {
 	signatureKey           *rsa.PrivateKey
 	validator              SpecValidator
 	webhook                *webhookConfig // webhook_options.go; nil: no webhooks
+	maxRecords             int            // retention.go
+	recordTTL              time.Duration
 }
 
 func defaultConfig() config {
@@ -63,6 +65,8 @@ func defaultConfig() config {
 		ids:          map[string]string{},
 		named:        map[string]Scenario{},
 		logger:       slog.New(slog.DiscardHandler),
+		maxRecords:   DefaultMaxRecords,
+		recordTTL:    DefaultRecordTTL,
 	}
 }
 

@@ -86,7 +86,7 @@ func (h *Handler) inject(w http.ResponseWriter, r *http.Request, op string, body
 		rep.fault = f.Kind
 		return &rep
 	case FaultReset:
-		h.countResponse(false)
+		h.countResponse(op, 0, false)
 		if err := resetConnection(w); err != nil {
 			h.log.Error("mock: reset fault", "err", err)
 		}
@@ -98,7 +98,7 @@ func (h *Handler) inject(w http.ResponseWriter, r *http.Request, op string, body
 			h.log.Error("mock: encode", "err", err)
 			data = []byte(`{}`)
 		}
-		h.countResponse(false)
+		h.countResponse(op, rep.status, false)
 		if err := truncate(w, rep.status, data); err != nil {
 			h.log.Error("mock: truncate fault", "err", err)
 		}
@@ -125,12 +125,23 @@ func encode(rep reply) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-func (h *Handler) countResponse(checked bool) {
+// countResponse counts an answer of operation op ("" for a path outside
+// the spec) with status (0: the connection was reset, nothing answered).
+func (h *Handler) countResponse(op string, status int, checked bool) {
 	h.statsMu.Lock()
 	h.stats.Responses++
 	if checked {
 		h.stats.Checked++
 	}
+	byStatus := h.stats.ByOperation[op]
+	if byStatus == nil {
+		byStatus = map[int]int{}
+		if h.stats.ByOperation == nil {
+			h.stats.ByOperation = map[string]map[int]int{}
+		}
+		h.stats.ByOperation[op] = byStatus
+	}
+	byStatus[status]++
 	h.statsMu.Unlock()
 }
 
@@ -182,7 +193,7 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 			checked = true
 		}
 	}
-	h.countResponse(checked)
+	h.countResponse(op, rep.status, checked)
 	for k, v := range header {
 		w.Header()[k] = v
 	}

@@ -96,7 +96,7 @@ func (h *Handler) lookupID(op string, r *http.Request, body []byte) string {
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		h.store.mu.Lock()
 		defer h.store.mu.Unlock()
-		if rec := h.store.byRef[res][n]; rec != nil {
+		if rec := h.store.findRef(res, n, h.cfg.clock()); rec != nil {
 			return rec.id
 		}
 	}

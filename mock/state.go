@@ -24,13 +24,14 @@ var resources = []RecordKind{RecordDigiLocker, RecordConsent, RecordFI, RecordDa
 // record is one verification, consent, financial-information request or
 // data-availability request the mock has seen.
 type record struct {
-	res      RecordKind
-	id       string
-	ref      int64
-	scenario Scenario
-	names    []string // the scenario names it was made of
-	created  time.Time
-	polls    int // GETs answered so far
+	res       RecordKind
+	id        string
+	ref       int64
+	scenario  Scenario
+	names     []string // the scenario names it was made of
+	created   time.Time
+	polls     int  // GETs answered so far
+	forgotten bool // past the retention: no longer in the store (retention.go)
 
 	fi      *verification.FinancialInformation // the delivered data, made once (FI only)
 	encoded *stageBytes                        // the body of the stage last answered, encoded
@@ -60,10 +61,13 @@ type store struct {
 	mu    sync.Mutex
 	byID  map[RecordKind]map[string]*record
 	byRef map[RecordKind]map[int64]*record
+	keep  retention
+	// onForget is told of each record forgotten (retention.go), with mu held.
+	onForget func(*record)
 }
 
-func newStore() *store {
-	s := &store{}
+func newStore(maxRecords int, ttl time.Duration) *store {
+	s := &store{keep: retention{max: maxRecords, ttl: ttl}}
 	s.reset()
 	return s
 }
@@ -73,6 +77,7 @@ func (s *store) reset() {
 	defer s.mu.Unlock()
 	s.byID = map[RecordKind]map[string]*record{}
 	s.byRef = map[RecordKind]map[int64]*record{}
+	s.keep = retention{max: s.keep.max, ttl: s.keep.ttl}
 	for _, r := range resources {
 		s.byID[r] = map[string]*record{}
 		s.byRef[r] = map[int64]*record{}

@@ -110,6 +110,7 @@ type webhookSender struct {
 	notified   map[string]int           // resource/id -> last stage sent
 	tails      map[string]chan struct{} // resource/id -> the last delivery's done
 	deliveries []*WebhookDelivery
+	logBound   // webhook_retention.go
 }
 
 // webhookOperation names webhook deliveries in Violations (the operationId
@@ -132,6 +133,7 @@ func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report fun
 		notified: map[string]int{},
 		tails:    map[string]chan struct{}{},
 		report:   report,
+		logBound: logBound{limit: maxWebhookLog},
 	}
 	if wv, ok := v.(interface {
 		ValidateWebhook(context.Context, []byte) error
@@ -158,6 +160,7 @@ func (s *webhookSender) reset() {
 	s.mu.Lock()
 	s.notified = map[string]int{}
 	s.deliveries = nil
+	s.sent = 0
 	s.mu.Unlock()
 }
 
@@ -294,9 +297,8 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 // enqueue starts a delivery after the previous one of the same resource.
 func (s *webhookSender) enqueue(key string, d *WebhookDelivery) {
 	s.mu.Lock()
-	d.Seq = len(s.deliveries) + 1
 	d.State = deliveryPending
-	s.deliveries = append(s.deliveries, d)
+	s.keepInLog(d)
 	prev := s.tails[key]
 	done := make(chan struct{})
 	s.tails[key] = done
@@ -304,7 +306,7 @@ func (s *webhookSender) enqueue(key string, d *WebhookDelivery) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer close(done)
+		defer s.untail(key, done)
 		if prev != nil {
 			select {
 			case <-prev:

@@ -126,6 +126,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.stats.duplicates.Add(1)
 		h.cfg.logger.InfoContext(ctx, "webhook duplicate", "event_type", string(ev.Type), "attempt", ev.Attempt)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "duplicate"})
+		h.observe(r, Delivery{Outcome: OutcomeDuplicate, EventType: ev.Type, Status: http.StatusOK})
 		return
 	case InProgress:
 		// Answering 200 now would lose the event if the delivery being
@@ -133,6 +134,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.stats.inProgress.Add(1)
 		w.Header().Set("Retry-After", "5")
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"code": "in_progress", "message": "another delivery of this event is being handled; retry later"})
+		h.observe(r, Delivery{Outcome: OutcomeInProgress, EventType: ev.Type, Status: http.StatusServiceUnavailable})
 		return
 	}
 	bg := context.WithoutCancel(ctx)
@@ -150,6 +152,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.stats.handled.Add(1)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	h.observe(r, Delivery{Outcome: OutcomeHandled, EventType: ev.Type, Status: http.StatusOK})
 }
 
 // call runs fn, turning a panic into an error so the delivery is retried.
@@ -169,6 +172,7 @@ func (h *Handler) reject(w http.ResponseWriter, r *http.Request, status int, cou
 	counter.Add(1)
 	h.cfg.logger.WarnContext(r.Context(), "webhook rejected", "status", status, "code", code, "reason", msg)
 	writeJSON(w, status, map[string]string{"code": code, "message": msg})
+	h.observe(r, Delivery{Outcome: OutcomeRejected, Reason: code, Status: status})
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, ev *Event, code, msg string, err error) {
@@ -177,6 +181,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, ev *Event, code, 
 	// operator but not sent back to the caller.
 	h.cfg.logger.ErrorContext(r.Context(), "webhook failed", "code", code, "event_type", string(ev.Type), "attempt", ev.Attempt, "error", err.Error())
 	writeJSON(w, http.StatusInternalServerError, map[string]string{"code": code, "message": msg})
+	h.observe(r, Delivery{Outcome: OutcomeFailed, Reason: code, EventType: ev.Type, Status: http.StatusInternalServerError})
 }
 
 func attempt(s string) int {

@@ -33,6 +33,7 @@ type config struct {
 	ttl          time.Duration
 	lease        time.Duration
 	logger       *slog.Logger
+	observer     Observer // observe.go
 }
 
 func newConfig(opts []Option) (*config, error) {

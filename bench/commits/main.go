@@ -22,7 +22,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cfverify/cfverify/bench/internal/loadgen"
+	"github.com/cfverify/cfverify/internal/loadgen"
 )
 
 func main() {

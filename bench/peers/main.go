@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cfverify/cfverify/bench/internal/loadgen"
+	"github.com/cfverify/cfverify/internal/loadgen"
 )
 
 type options struct {
@@ -39,6 +39,8 @@ type options struct {
 	requests, concurrency, rounds  int
 	timeout                        time.Duration
 	ops                            string
+	baseline                       string        // metricscost.go
+	scrape                         time.Duration // metricscost.go
 }
 
 func main() {
@@ -52,8 +54,14 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 2*time.Minute, "bound on each block")
 	flag.StringVar(&o.write, "write", "", "Markdown file whose bench-peers section gets the table (e.g. BENCHMARKS.md)")
 	flag.StringVar(&o.ops, "ops", "", "comma-separated operation ids (default: all five)")
+	flag.StringVar(&o.baseline, "metrics-baseline", "", "instead of Prism: a cfverify `binary` whose mock, without --metrics-addr, is the baseline of -mock's with it (metricscost.go)")
+	flag.DurationVar(&o.scrape, "scrape", time.Second, "with -metrics-baseline: scrape the subject's /metrics this often")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	run := run
+	if o.baseline != "" {
+		run = runMetricsCost
+	}
 	err := run(ctx, o)
 	stop()
 	if err != nil {
@@ -371,8 +379,8 @@ var mockURLPattern = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 
 // startMock runs `cfverify mock` on an ephemeral loopback port and reads
 // the address it prints.
-func startMock(ctx context.Context, bin string) (*process, string, error) {
-	cmd := exec.Command(bin, "mock", "--addr", "127.0.0.1:0")
+func startMock(ctx context.Context, bin string, args ...string) (*process, string, error) {
+	cmd := exec.Command(bin, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, "", err

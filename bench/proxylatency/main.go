@@ -29,8 +29,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfverify/cfverify/bench/internal/loadgen"
 	"github.com/cfverify/cfverify/internal/contractcheck"
+	"github.com/cfverify/cfverify/internal/loadgen"
 	"github.com/cfverify/cfverify/mock"
 )
 

@@ -176,10 +176,11 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 		},
 		"mock": {{"mock", "--addr", "127.0.0.1:0", "--seed", "3", "--polls", "1", "--stage-duration", "1s",
 			"--fixture", "../../mock/testdata/fixture.json", "--fault", "kind=status,status=500,ids=x", "--strict", "--no-self-check",
-			"--client-id", "a", "--client-secret", "b", "--webhook-url", "http://127.0.0.1:1/h", "--webhook-duplicates", "1", "--verbose"}},
+			"--client-id", "a", "--client-secret", "b", "--webhook-url", "http://127.0.0.1:1/h", "--webhook-duplicates", "1", "--verbose",
+			"--max-records", "10", "--record-ttl", "1h", "--metrics-addr", "127.0.0.1:0"}},
 		"proxy": {
 			{"proxy", "--addr", "127.0.0.1:0", "--upstream", "http://127.0.0.1:1", "--report", out("r.jsonl"), "--junit", out("r.xml"),
-				"--strict", "--allow-production", "--max-request-bytes", "1000", "--timeout", "1s"},
+				"--strict", "--allow-production", "--max-request-bytes", "1000", "--timeout", "1s", "--metrics-addr", "127.0.0.1:0"},
 			{"proxy", "--addr", "127.0.0.1:0", "--env", "staging"},
 		},
 		"validate": {
@@ -188,7 +189,7 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 			{"validate", "--har", har},
 		},
 		"webhook verify": {{"webhook", "verify", "--signature", "s", "--timestamp", "1", "--tolerance", "1m"}},
-		"webhook listen": {{"webhook", "listen", "--addr", "127.0.0.1:0", "--tolerance", "1m", "--verbose"}},
+		"webhook listen": {{"webhook", "listen", "--addr", "127.0.0.1:0", "--tolerance", "1m", "--verbose", "--metrics-addr", "127.0.0.1:0"}},
 		"webhook send":   {{"webhook", "send", "--url", "http://127.0.0.1:1/h", "--event", "DIGILOCKER_VERIFICATION_SUCCESS", "--id", "x", "--timeout", "1s"}},
 		"spec":           {{"spec"}},
 		"version":        {{"version"}},

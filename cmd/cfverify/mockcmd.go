@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 	"net"
 
+	"github.com/cfverify/cfverify/metrics"
 	"github.com/cfverify/cfverify/mock"
 )
 
@@ -31,12 +32,15 @@ var mockCmd = &command{
 		secret := stringFlag(fs, "client-secret", mock.DefaultClientSecret, "the client `secret` requests must carry")
 		webhookURL := stringFlag(fs, "webhook-url", "", "POST signed webhook events to this `URL` as statuses change (GET /_mock/webhooks lists them)")
 		webhookDups := intFlag(fs, "webhook-duplicates", 0, "with --webhook-url, a fault: send every webhook event this many extra times")
+		maxRecords := intFlag(fs, "max-records", mock.DefaultMaxRecords, "hold at most `N` records (ids), forgetting the oldest first")
+		recordTTL := durationFlag(fs, "record-ttl", mock.DefaultRecordTTL, "forget a record this long after it was made; a forgotten id is answered as an unknown one")
+		metricsAddr := metricsAddrFlag(fs)
 		e.addVerbose(fs, "log each request, fault and webhook attempt of the mock to stderr")
 		return func(ctx context.Context) error {
 			opts := []mock.Option{
 				mock.WithAddr(addr.Get()), mock.WithSeed(seed.Get()), mock.WithPolls(polls.Get()), mock.WithStageDuration(stage.Get()),
 				mock.WithStrictIDs(strict.Get()), mock.WithSelfCheck(!noCheck.Get()), mock.WithCredentials(clientID.Get(), secret.Get()),
-				mock.WithFaults(faults.Get()...), mock.WithLogger(e.logger()),
+				mock.WithFaults(faults.Get()...), mock.WithLogger(e.logger()), mock.WithRecordRetention(maxRecords.Get(), recordTTL.Get()),
 			}
 			if fixture.Get() != "" {
 				opts = append(opts, mock.WithFixtureFile(fixture.Get()))
@@ -58,6 +62,12 @@ var mockCmd = &command{
 			case err != nil:
 				return usagef(e.name, "%v", err)
 			}
+			ms, err := startMetrics(metricsAddr.Get(), e.stdout, "cfverify mock", metrics.NewMockCollector(srv.Handler))
+			if err != nil {
+				srv.Close()
+				return err
+			}
+			defer ms.close()
 			fmt.Fprintf(e.stdout, "cfverify mock: serving the Cashfree Verification API at %s\n", srv.URL())
 			fmt.Fprintf(e.stdout, "  credentials: x-client-id %s, x-client-secret %s; any bearer token for user details\n", clientID.Get(), secret.Get())
 			fmt.Fprintf(e.stdout, "  scenarios by id prefix (expired_, denied_, partial_, slow_, flaky_, …: see go doc github.com/cfverify/cfverify/mock)\n")
@@ -65,8 +75,10 @@ var mockCmd = &command{
 			if webhookURL.Get() != "" {
 				fmt.Fprintf(e.stdout, "  webhooks: signed with the client secret, sent to %s; deliveries: GET %s/_mock/webhooks\n", webhookURL.Get(), srv.RootURL())
 			}
+			ms.announce(e.stdout)
 			<-ctx.Done()
-			srv.Close()
+			ms.drain()
+			stopMock(ctx, srv, e.stderr)
 			st := srv.Stats()
 			fmt.Fprintf(e.stdout, "cfverify mock: stopped after %d requests: %d responses checked against the spec, %d violations, %d faults injected\n",
 				st.Requests, st.Checked, st.Violations, st.FaultsInjected())

@@ -1,6 +1,9 @@
 package main
 
-import "runtime/debug"
+import (
+	"math"
+	"runtime/debug"
+)
 
 // mockGCPercent is the collector's target for `cfverify mock` (Go's
 // default is 100). The mock allocates a little per request and keeps
@@ -10,9 +13,20 @@ import "runtime/debug"
 // MiB for a mock in a test run.
 const mockGCPercent = 400
 
-// tuneMockGC sets mockGCPercent unless the user chose with GOGC, and says
-// whether it did.
+// mockMemoryLimit is the soft memory limit of `cfverify mock`: with
+// mockGCPercent alone, a mock holding its full record cap
+// (mock.DefaultMaxRecords) and caches would grow to five times that live
+// data; past this limit the collector runs sooner instead. It is soft: a
+// mock whose live data needs more still gets it.
+const mockMemoryLimit = 256 << 20
+
+// tuneMockGC sets mockGCPercent unless the user chose with GOGC, and
+// mockMemoryLimit unless the user chose with GOMEMLIMIT; it says whether
+// it set the percentage.
 func tuneMockGC(getenv func(string) string) bool {
+	if getenv("GOMEMLIMIT") == "" && debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(mockMemoryLimit)
+	}
 	if getenv("GOGC") != "" {
 		return false
 	}

@@ -44,6 +44,7 @@ var proxyCmd = &command{
 		strict := boolFlag(fs, "strict", "count drift (fields and enum values the spec does not know) as a violation")
 		allowProd := boolFlag(fs, "allow-production", "allow forwarding to the production API")
 		maxRequest := int64Flag(fs, "max-request-bytes", contractcheck.DefaultMaxRequestBytes, "answer 413 to a request body over `N` bytes, without forwarding it")
+		metricsAddr := metricsAddrFlag(fs)
 		e.addTimeout(fs, "give up on an upstream answer after `duration`")
 		return func(ctx context.Context) error {
 			target, err := e.proxyUpstream(where, allowProd.Get())
@@ -60,17 +61,23 @@ var proxyCmd = &command{
 				return err
 			}
 			stderr := &lockedWriter{w: e.stderr}
-			rec := contractcheck.NewRecorder(out.reportWriter())
+			rec := contractcheck.NewRecorder(out.reportWriter()).KeepAtMost(contractcheck.DefaultKeptResults)
 			timeout := contractcheck.DefaultUpstreamTimeout
 			if e.timeout.IsSet() {
 				timeout = e.timeout.Get()
 			}
+			pm := contractcheck.NewProxyMetrics()
+			ms, err := startMetrics(metricsAddr.Get(), e.stdout, "cfverify proxy", pm)
+			if err != nil {
+				return err
+			}
+			defer ms.close()
 			transport := contractcheck.NewUpstreamTransport()
 			defer transport.CloseIdleConnections()
 			proxy, err := contractcheck.NewProxy(contractcheck.ProxyConfig{
 				Upstream: target, Checker: checker, Recorder: rec, Transport: transport,
 				MaxRequestBytes: maxRequest.Get(), Timeout: timeout,
-				OnResult: func(r contractcheck.Result) { printExchange(stderr, r) },
+				OnResult: func(r contractcheck.Result) { printExchange(stderr, r) }, Metrics: pm,
 			})
 			if err != nil {
 				return usagef(e.name, "%v", err)
@@ -99,6 +106,7 @@ var proxyCmd = &command{
 			fmt.Fprintf(e.stdout, "cfverify proxy: listening on %s, forwarding to %s\n", base, target.Scheme+"://"+target.Host)
 			fmt.Fprintf(e.stdout, "  point your client at %s%s; SIGINT or SIGTERM stops, writes the reports and prints the summary\n",
 				base, strings.TrimSuffix(target.Path, "/"))
+			ms.announce(e.stdout)
 
 			select {
 			case <-ctx.Done():
@@ -106,7 +114,8 @@ var proxyCmd = &command{
 				return fmt.Errorf("cfverify proxy: %w", err)
 			}
 			// Let the exchanges in flight finish, so that each is recorded.
-			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ms.drain()
+			shutdown, cancel := graceContext(ctx)
 			defer cancel()
 			_ = srv.Shutdown(shutdown)
 			proxy.Wait()
@@ -239,15 +248,16 @@ func finishCheck(e *env, out *outputs, rec *contractcheck.Recorder, strict bool,
 		errs = append(errs, fmt.Errorf("%s: %w", who, err))
 	}
 	if out.junit != nil {
-		if err := contractcheck.WriteJUnit(out.junit, who, results); err != nil {
+		if err := contractcheck.WriteJUnitOmitting(out.junit, who, results, rec.Omitted()); err != nil {
 			errs = append(errs, fmt.Errorf("%s: writing the JUnit report: %w", who, err))
 		}
 	}
-	contractcheck.WriteSummary(e.stderr, who, results, strict)
+	all, ops := rec.Summary()
+	contractcheck.WriteTotals(e.stderr, who, all, ops, strict)
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if all, _ := contractcheck.Summarize(results); all.Broke > 0 {
+	if all.Broke > 0 {
 		return &specBrokenError{who: who, broke: all.Broke, total: all.Exchanges}
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cfverify/cfverify/metrics"
 	"github.com/cfverify/cfverify/webhook"
 )
 
@@ -116,6 +117,7 @@ var webhookListenCmd = &command{
 	flags: func(fs *pflag.FlagSet, e *env) func(context.Context) error {
 		addr := stringFlag(fs, "addr", "127.0.0.1:8090", "listen on `host:port`; POST on any path is a delivery")
 		tolerance := toleranceFlag(fs)
+		metricsAddr := metricsAddrFlag(fs)
 		e.addVerbose(fs, "log each delivery received, rejected or dropped as a duplicate to stderr")
 		return func(ctx context.Context) error {
 			if tolerance.Get() < 0 {
@@ -126,6 +128,7 @@ var webhookListenCmd = &command{
 				return err
 			}
 			var mu sync.Mutex
+			wm := metrics.NewWebhookMetrics()
 			h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
 				line, err := json.Marshal(map[string]any{
 					"event_type": ev.Type, "event_time": ev.RawTime, "version": ev.Version,
@@ -138,10 +141,15 @@ var webhookListenCmd = &command{
 				defer mu.Unlock()
 				_, err = fmt.Fprintf(e.stdout, "%s\n", line)
 				return err
-			}, webhook.WithSecrets(secret), webhook.WithTolerance(tolerance.Get()), webhook.WithLogger(e.logger()))
+			}, webhook.WithSecrets(secret), webhook.WithTolerance(tolerance.Get()), webhook.WithLogger(e.logger()), webhook.WithObserver(wm.Observe))
 			if err != nil {
 				return usagef(e.name, "%v", err)
 			}
+			ms, err := startMetrics(metricsAddr.Get(), e.stderr, "cfverify webhook listen", wm)
+			if err != nil {
+				return err
+			}
+			defer ms.close()
 			ln, err := net.Listen("tcp", addr.Get())
 			if err != nil {
 				return fmt.Errorf("cfverify webhook listen: %w", err)
@@ -150,14 +158,18 @@ var webhookListenCmd = &command{
 			done := make(chan error, 1)
 			go func() { done <- srv.Serve(ln) }()
 			fmt.Fprintf(e.stderr, "cfverify webhook listen: receiving at http://%s/ (any path); Ctrl-C stops\n", ln.Addr())
+			ms.announce(e.stderr)
 			select {
 			case <-ctx.Done():
 			case err := <-done:
 				return fmt.Errorf("cfverify webhook listen: %w", err)
 			}
-			shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			ms.drain()
+			shutdown, cancel := graceContext(ctx)
 			defer cancel()
-			_ = srv.Shutdown(shutdown)
+			if err := srv.Shutdown(shutdown); err != nil {
+				fmt.Fprintf(e.stderr, "cfverify webhook listen: deliveries still running after %s were cut off\n", shutdownGrace)
+			}
 			st := h.Stats()
 			fmt.Fprintf(e.stderr, "cfverify webhook listen: stopped: %d events, %d duplicates dropped, %d rejected (%d bad signature or timestamp, %d malformed, %d refused), %d failed\n",
 				st.Handled, st.Duplicates, st.Unauthorized+st.Malformed+st.Refused, st.Unauthorized, st.Malformed, st.Refused, st.Failed)

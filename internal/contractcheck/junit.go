@@ -51,6 +51,13 @@ type junitProblem struct {
 // for a proxy fault (not a spec violation). Exchanges of no operation in
 // the spec are left out. Everything in it is already masked.
 func WriteJUnit(w io.Writer, suite string, results []Result) error {
+	return WriteJUnitOmitting(w, suite, results, 0)
+}
+
+// WriteJUnitOmitting is WriteJUnit for a Recorder that kept only some of
+// its results (Recorder.Omitted): one more testcase says how many
+// exchanges are counted in the summary but not listed.
+func WriteJUnitOmitting(w io.Writer, suite string, results []Result, omitted int) error {
 	s := junitSuite{Name: suite, Cases: make([]junitCase, 0, len(results))}
 	var total time.Duration
 	var first time.Time
@@ -80,6 +87,14 @@ func WriteJUnit(w io.Writer, suite string, results []Result) error {
 			c.SystemOut = failureText(r) // drift as a warning, and why a body was not checked
 		}
 		s.Cases = append(s.Cases, c)
+	}
+	if omitted > 0 {
+		s.Cases = append(s.Cases, junitCase{
+			Name:      fmt.Sprintf("%d further exchanges, not listed", omitted),
+			Classname: "cfverify.omitted",
+			Time:      seconds(0),
+			SystemOut: "the recorder keeps a bounded number of exchanges (cfverify proxy: the first 10,000, then as many that did not hold); the summary counts every exchange",
+		})
 	}
 	s.Tests = len(s.Cases)
 	s.Time = seconds(total)

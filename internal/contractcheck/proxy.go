@@ -46,6 +46,8 @@ type ProxyConfig struct {
 	Transport http.RoundTripper
 	// OnResult, when set, is called after each exchange is recorded.
 	OnResult func(Result)
+	// Metrics, when set, counts exchanges and the latency the proxy adds.
+	Metrics *ProxyMetrics
 }
 
 // Proxy forwards each request unchanged to the upstream, once, and each
@@ -160,6 +162,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
 	defer cancel()
 	out := p.outgoing(ctx, r, body)
+	upstreamStart := time.Now()
 	resp, err := p.cfg.Transport.RoundTrip(out)
 	if err != nil {
 		switch {
@@ -178,6 +181,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, p.cfg.MaxResponseBytes+1))
 	latency := time.Since(start)
+	upstream := time.Since(upstreamStart)
 	tooLarge := int64(len(data)) > p.cfg.MaxResponseBytes
 
 	header := w.Header()
@@ -192,6 +196,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if readErr == nil && writeErr == nil {
 		// The client has its whole answer before the check starts.
 		_ = http.NewResponseController(w).Flush()
+		p.cfg.Metrics.addedLatency(op, time.Since(start)-upstream)
 	}
 
 	x := Exchange{
@@ -280,6 +285,7 @@ func (p *Proxy) Wait() { p.checks.Wait() }
 
 func (p *Proxy) record(r Result) {
 	p.cfg.Recorder.Add(r)
+	p.cfg.Metrics.exchange(r)
 	if p.cfg.OnResult != nil {
 		p.cfg.OnResult(r)
 	}

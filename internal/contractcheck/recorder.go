@@ -18,6 +18,7 @@ type Recorder struct {
 	report  io.Writer // nil: no JSON-lines report
 	results []Result
 	err     error // the first error writing the report
+	bound         // recorder_bound.go: the cap on results kept, and the running totals
 }
 
 // NewRecorder writes a JSON line per result to report (nil for none).
@@ -30,7 +31,7 @@ func (rec *Recorder) Add(r Result) {
 	line, err := json.Marshal(r)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.results = append(rec.results, r)
+	rec.keep(r)
 	if rec.report == nil || rec.err != nil || r.Skipped {
 		return
 	}
@@ -80,45 +81,60 @@ func Summarize(results []Result) (Totals, []OperationTotals) {
 	var all Totals
 	byOp := map[string]*Totals{}
 	for _, r := range results {
-		switch {
-		case r.ProxyFault != "": // the exchange never completed: nothing was checked
-			all.Faults++
-			continue
-		case r.Skipped:
-			all.Skipped++
-			continue
+		countResult(&all, byOp, r)
+	}
+	return all, sortedTotals(byOp)
+}
+
+// countResult adds r to all and to its operation's totals in byOp.
+func countResult(all *Totals, byOp map[string]*Totals, r Result) {
+	switch {
+	case r.ProxyFault != "": // the exchange never completed: nothing was checked
+		all.Faults++
+		return
+	case r.Skipped:
+		all.Skipped++
+		return
+	}
+	t := byOp[r.Operation]
+	if t == nil {
+		t = &Totals{}
+		byOp[r.Operation] = t
+	}
+	for _, x := range []*Totals{all, t} {
+		x.Exchanges++
+		x.Violations += len(r.Violations)
+		x.Drift += len(r.Drift)
+		if r.Broke {
+			x.Broke++
 		}
-		t := byOp[r.Operation]
-		if t == nil {
-			t = &Totals{}
-			byOp[r.Operation] = t
+		if r.Unchecked != "" {
+			x.Unchecked++
 		}
-		for _, x := range []*Totals{&all, t} {
-			x.Exchanges++
-			x.Violations += len(r.Violations)
-			x.Drift += len(r.Drift)
-			if r.Broke {
-				x.Broke++
-			}
-			if r.Unchecked != "" {
-				x.Unchecked++
-			}
-			if r.RequestUnchecked != "" {
-				x.RequestsUnchecked++
-			}
+		if r.RequestUnchecked != "" {
+			x.RequestsUnchecked++
 		}
 	}
+}
+
+// sortedTotals lists byOp in operation name order.
+func sortedTotals(byOp map[string]*Totals) []OperationTotals {
 	ops := make([]OperationTotals, 0, len(byOp))
 	for name, t := range byOp {
 		ops = append(ops, OperationTotals{Operation: name, Totals: *t})
 	}
 	slices.SortFunc(ops, func(a, b OperationTotals) int { return cmp.Compare(a.Operation, b.Operation) })
-	return all, ops
+	return ops
 }
 
 // WriteSummary prints the per-operation table and the totals, for stderr.
 func WriteSummary(w io.Writer, who string, results []Result, strict bool) {
 	all, ops := Summarize(results)
+	WriteTotals(w, who, all, ops, strict)
+}
+
+// WriteTotals is WriteSummary from totals already counted (Recorder.Summary).
+func WriteTotals(w io.Writer, who string, all Totals, ops []OperationTotals, strict bool) {
 	fmt.Fprintf(w, "%s: %d exchanges checked, %d broke the spec", who, all.Exchanges, all.Broke)
 	if strict {
 		fmt.Fprint(w, " (strict: drift counts)")

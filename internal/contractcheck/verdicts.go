@@ -21,7 +21,7 @@ import (
 // Content-Type and the headers the spec declares for responses, since an
 // upstream's per-answer headers (Date, X-Request-Id) would otherwise make
 // every answer new. An input not seen
-// before is always checked; the cache is bounded (verdictcache.DefaultLimit)
+// before is always checked; the cache is bounded (verdictcache.DefaultLimit, 16 MiB)
 // and forgets everything past it.
 
 // responseVerdict is what one response breaks, masked.

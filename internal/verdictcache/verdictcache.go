@@ -12,8 +12,17 @@ import (
 	"sync"
 )
 
-// DefaultLimit bounds the bytes a Cache with Limit 0 remembers.
-const DefaultLimit = 64 << 20
+// DefaultLimit bounds the bytes a Cache with Limit 0 remembers. A mock
+// or proxy holds a few caches, and with a new id on every request (a
+// shared staging mock, a long CI job) each fills to its limit and starts
+// again: 16 MiB each keeps their memory small and steady, and is still
+// tens of thousands of distinct answers.
+const DefaultLimit = 16 << 20
+
+// entryOverhead is what an entry costs besides its bytes: the map slots,
+// the entry, the key's headers. The limit counts it so that many small
+// inputs are bounded as surely as a few large ones.
+const entryOverhead = 256
 
 // Key is what a verdict depends on besides the body. Every field is
 // compared exactly; Header may hold credentials: a Key lives in memory
@@ -51,7 +60,7 @@ func (c *Cache[V]) Verdict(key Key, body []byte, check func() V) (verdict V, fre
 	if limit == 0 {
 		limit = DefaultLimit
 	}
-	cost := len(body) + len(key.Op) + len(key.Header)
+	cost := len(body) + len(key.Op) + len(key.Header) + entryOverhead
 	if cost > limit {
 		return check(), true // too large to remember at all
 	}
