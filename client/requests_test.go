@@ -48,12 +48,12 @@ func TestRequests_matchGenerated(t *testing.T) {
 							return newRequest(operation.DataAvailability, server, request{body: body}, v, sigText)
 						},
 						func() (*http.Request, error) {
-							return rawclient.NewGetDataAvailabilityRequest(server, &rawclient.GetDataAvailabilityParams{APIVersionParam: v, SignatureParam: s}, daBody)
+							return rawclient.NewGetDataAvailabilityRequest(server, &rawclient.GetDataAvailabilityParams{XApiVersion: v, XCfSignature: s}, daBody)
 						}},
 					{"UserDetails",
 						func() (*http.Request, error) { return newRequest(operation.UserDetails, server, request{}, v, "") },
 						func() (*http.Request, error) {
-							return rawclient.NewGetUserDetailsRequest(server, &rawclient.GetUserDetailsParams{APIVersionParam: v})
+							return rawclient.NewGetUserDetailsRequest(server, &rawclient.GetUserDetailsParams{XApiVersion: v})
 						}},
 					{"DigiLockerStatus",
 						func() (*http.Request, error) {
@@ -61,7 +61,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetDigiLockerStatusRequest(server, &rawclient.GetDigiLockerStatusParams{
-								DigiLockerVerificationIDParam: idOrNil(l), DigiLockerReferenceIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
+								VerificationID: idOrNil(l), ReferenceID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 					{"ConsentStatus",
 						func() (*http.Request, error) {
@@ -69,7 +69,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetConsentStatusRequest(server, &rawclient.GetConsentStatusParams{
-								ConsentVerificationIDParam: idOrNil(l), ConsentRefIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
+								ConsentVerificationID: idOrNil(l), ConsentRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 					{"FinancialInformation",
 						func() (*http.Request, error) {
@@ -77,7 +77,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 						},
 						func() (*http.Request, error) {
 							return rawclient.NewGetFinancialInformationRequest(server, &rawclient.GetFinancialInformationParams{
-								FIVerificationIDParam: idOrNil(l), FIRefIDParam: refOrNil(l), APIVersionParam: v, SignatureParam: s})
+								FIVerificationID: idOrNil(l), FIRefID: refOrNil(l), XApiVersion: v, XCfSignature: s})
 						}},
 				}
 				for _, p := range pairs {

@@ -335,16 +335,16 @@ func TestGeneratedClient_decodesEveryFixture(t *testing.T) {
 			var err error
 			switch f.Operation {
 			case "getDataAvailability":
-				resp, err = client.GetDataAvailabilityWithResponse(ctx, &rawclient.GetDataAvailabilityParams{APIVersionParam: version},
+				resp, err = client.GetDataAvailabilityWithResponse(ctx, &rawclient.GetDataAvailabilityParams{XApiVersion: version},
 					rawclient.DataAvailabilityRequest{VerificationID: vid, User: []rawclient.UserIdentifier{{IdentifierType: rawclient.IdentifierTypeMOBILE, IdentifierValue: "9000000001"}}}, editor)
 			case "getUserDetails":
-				resp, err = client.GetUserDetailsWithResponse(ctx, &rawclient.GetUserDetailsParams{APIVersionParam: version}, editor)
+				resp, err = client.GetUserDetailsWithResponse(ctx, &rawclient.GetUserDetailsParams{XApiVersion: version}, editor)
 			case "getDigiLockerStatus":
-				resp, err = client.GetDigiLockerStatusWithResponse(ctx, &rawclient.GetDigiLockerStatusParams{APIVersionParam: version, DigiLockerVerificationIDParam: &vid}, editor)
+				resp, err = client.GetDigiLockerStatusWithResponse(ctx, &rawclient.GetDigiLockerStatusParams{XApiVersion: version, VerificationID: &vid}, editor)
 			case "getConsentStatus":
-				resp, err = client.GetConsentStatusWithResponse(ctx, &rawclient.GetConsentStatusParams{APIVersionParam: version, ConsentRefIDParam: &ref}, editor)
+				resp, err = client.GetConsentStatusWithResponse(ctx, &rawclient.GetConsentStatusParams{XApiVersion: version, ConsentRefID: &ref}, editor)
 			case "getFinancialInformation":
-				resp, err = client.GetFinancialInformationWithResponse(ctx, &rawclient.GetFinancialInformationParams{APIVersionParam: version, FIVerificationIDParam: &vid}, editor)
+				resp, err = client.GetFinancialInformationWithResponse(ctx, &rawclient.GetFinancialInformationParams{XApiVersion: version, FIVerificationID: &vid}, editor)
 			default:
 				t.Fatalf("no call for %s", f.Operation)
 			}

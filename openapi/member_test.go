@@ -181,7 +181,7 @@ var requestBodies = []string{
 }
 
 // Where validateRequestMember says a member is independent, ValidateRequest
-// of a body is exactly ValidateRequest of SplitMember's template plus the
+// of a body is exactly ValidateRequest of specmember.Split's template plus the
 // member's own check: the same violations, for every body in requestBodies
 // with every value in memberValues, with and without credentials.
 func TestValidateRequestMember_agreesWithTheWholeBody(t *testing.T) {

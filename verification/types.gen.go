@@ -1574,56 +1574,56 @@ type WebhookSignatureField = string
 // Example: v1
 type WebhookVersion = string
 
-// apiVersionParam Example: 2024-12-01
-type apiVersionParam = string
+// xApiVersion Example: 2024-12-01
+type xApiVersion = string
 
-// consentRefIDParam is Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type consentRefIDParam = lookupReferenceID
+type consentRefID = lookupReferenceID
 
-// consentVerificationIDParam is an id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type consentVerificationIDParam = VerificationID
+type consentVerificationID = VerificationID
 
-// digiLockerReferenceIDParam is Cashfree's id in a lookup's query string: a positive integer. The
+// referenceID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type digiLockerReferenceIDParam = lookupReferenceID
+type referenceID = lookupReferenceID
 
-// digiLockerVerificationIDParam is an id you choose for a request: 1 to 50 characters of letters,
+// verificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type digiLockerVerificationIDParam = VerificationID
+type verificationID = VerificationID
 
-// fIRefIDParam is Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type fIRefIDParam = lookupReferenceID
+type fIRefID = lookupReferenceID
 
-// fIVerificationIDParam is an id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type fIVerificationIDParam = VerificationID
+type fIVerificationID = VerificationID
 
-// signatureParam defines model for Signature.
-type signatureParam = string
+// xCfSignature defines model for Signature.
+type xCfSignature = string
 
 // AsWebhookDigiLockerEvent returns the union data inside the WebhookEvent as a WebhookDigiLockerEvent
 func (t WebhookEvent) AsWebhookDigiLockerEvent() (WebhookDigiLockerEvent, error) {

@@ -1454,127 +1454,127 @@ type UserIdentifier struct {
 // Example: verif_2024-001
 type VerificationID = string
 
-// apiVersionParam Example: 2024-12-01
-type apiVersionParam = string
+// xApiVersion Example: 2024-12-01
+type xApiVersion = string
 
-// consentRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type consentRefIDParam = lookupReferenceID
+type consentRefID = lookupReferenceID
 
-// consentVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type consentVerificationIDParam = VerificationID
+type consentVerificationID = VerificationID
 
-// digiLockerReferenceIDParam Cashfree's id in a lookup's query string: a positive integer. The
+// referenceID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type digiLockerReferenceIDParam = lookupReferenceID
+type referenceID = lookupReferenceID
 
-// digiLockerVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
+// verificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type digiLockerVerificationIDParam = VerificationID
+type verificationID = VerificationID
 
-// fIRefIDParam Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type fIRefIDParam = lookupReferenceID
+type fIRefID = lookupReferenceID
 
-// fIVerificationIDParam An id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type fIVerificationIDParam = VerificationID
+type fIVerificationID = VerificationID
 
-// signatureParam defines model for Signature.
-type signatureParam = string
+// xCfSignature defines model for Signature.
+type xCfSignature = string
 
 // GetConsentStatusParams defines parameters for GetConsentStatus.
 type GetConsentStatusParams struct {
-	// ConsentVerificationIDParam Your id of the consent request. Send this or `consent_ref_id`, not both.
-	ConsentVerificationIDParam *consentVerificationIDParam `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
+	// ConsentVerificationID Your id of the consent request. Send this or `consent_ref_id`, not both.
+	ConsentVerificationID *consentVerificationID `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
 
-	// ConsentRefIDParam Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
-	ConsentRefIDParam *consentRefIDParam `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
+	// ConsentRefID Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
+	ConsentRefID *consentRefID `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
 
-	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
-	APIVersionParam apiVersionParam `json:"x-api-version"`
+	// XApiVersion API version, a date in `YYYY-MM-DD` form.
+	XApiVersion xApiVersion `json:"x-api-version"`
 
-	// SignatureParam Two-factor signature, required when the merchant's IP address is not
+	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetFinancialInformationParams defines parameters for GetFinancialInformation.
 type GetFinancialInformationParams struct {
-	// FIVerificationIDParam Your id of the financial information request. Send this or `fi_ref_id`, not both.
-	FIVerificationIDParam *fIVerificationIDParam `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
+	// FIVerificationID Your id of the financial information request. Send this or `fi_ref_id`, not both.
+	FIVerificationID *fIVerificationID `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
 
-	// FIRefIDParam Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
-	FIRefIDParam *fIRefIDParam `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
+	// FIRefID Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
+	FIRefID *fIRefID `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
 
-	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
-	APIVersionParam apiVersionParam `json:"x-api-version"`
+	// XApiVersion API version, a date in `YYYY-MM-DD` form.
+	XApiVersion xApiVersion `json:"x-api-version"`
 
-	// SignatureParam Two-factor signature, required when the merchant's IP address is not
+	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetDigiLockerStatusParams defines parameters for GetDigiLockerStatus.
 type GetDigiLockerStatusParams struct {
-	// DigiLockerVerificationIDParam Your id of the DigiLocker verification. Send this or `reference_id`, not both.
-	DigiLockerVerificationIDParam *digiLockerVerificationIDParam `form:"verification_id,omitempty" json:"verification_id,omitempty"`
+	// VerificationID Your id of the DigiLocker verification. Send this or `reference_id`, not both.
+	VerificationID *verificationID `form:"verification_id,omitempty" json:"verification_id,omitempty"`
 
-	// DigiLockerReferenceIDParam Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
-	DigiLockerReferenceIDParam *digiLockerReferenceIDParam `form:"reference_id,omitempty" json:"reference_id,omitempty"`
+	// ReferenceID Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
+	ReferenceID *referenceID `form:"reference_id,omitempty" json:"reference_id,omitempty"`
 
-	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
-	APIVersionParam apiVersionParam `json:"x-api-version"`
+	// XApiVersion API version, a date in `YYYY-MM-DD` form.
+	XApiVersion xApiVersion `json:"x-api-version"`
 
-	// SignatureParam Two-factor signature, required when the merchant's IP address is not
+	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetUserDetailsParams defines parameters for GetUserDetails.
 type GetUserDetailsParams struct {
-	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
-	APIVersionParam apiVersionParam `json:"x-api-version"`
+	// XApiVersion API version, a date in `YYYY-MM-DD` form.
+	XApiVersion xApiVersion `json:"x-api-version"`
 }
 
 // GetDataAvailabilityParams defines parameters for GetDataAvailability.
 type GetDataAvailabilityParams struct {
-	// APIVersionParam API version, a date in `YYYY-MM-DD` form.
-	APIVersionParam apiVersionParam `json:"x-api-version"`
+	// XApiVersion API version, a date in `YYYY-MM-DD` form.
+	XApiVersion xApiVersion `json:"x-api-version"`
 
-	// SignatureParam Two-factor signature, required when the merchant's IP address is not
+	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	SignatureParam *signatureParam `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetDataAvailabilityJSONRequestBody defines body for GetDataAvailability for application/json ContentType.
@@ -2260,9 +2260,9 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.ConsentVerificationIDParam != nil {
+		if params.ConsentVerificationID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_verification_id", *params.ConsentVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_verification_id", *params.ConsentVerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2272,9 +2272,9 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 
 		}
 
-		if params.ConsentRefIDParam != nil {
+		if params.ConsentRefID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consent_ref_id", *params.ConsentRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2299,17 +2299,17 @@ func NewGetConsentStatusRequest(server string, params *GetConsentStatusParams) (
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.SignatureParam != nil {
+		if params.XCfSignature != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2350,9 +2350,9 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.FIVerificationIDParam != nil {
+		if params.FIVerificationID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_verification_id", *params.FIVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_verification_id", *params.FIVerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2362,9 +2362,9 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 
 		}
 
-		if params.FIRefIDParam != nil {
+		if params.FIRefID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fi_ref_id", *params.FIRefID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2389,17 +2389,17 @@ func NewGetFinancialInformationRequest(server string, params *GetFinancialInform
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.SignatureParam != nil {
+		if params.XCfSignature != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2440,9 +2440,9 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.DigiLockerVerificationIDParam != nil {
+		if params.VerificationID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verification_id", *params.DigiLockerVerificationIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verification_id", *params.VerificationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2452,9 +2452,9 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 
 		}
 
-		if params.DigiLockerReferenceIDParam != nil {
+		if params.ReferenceID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.DigiLockerReferenceIDParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reference_id", *params.ReferenceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2479,17 +2479,17 @@ func NewGetDigiLockerStatusRequest(server string, params *GetDigiLockerStatusPar
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.SignatureParam != nil {
+		if params.XCfSignature != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -2530,7 +2530,7 @@ func NewGetUserDetailsRequest(server string, params *GetUserDetailsParams) (*htt
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
@@ -2583,17 +2583,17 @@ func NewGetDataAvailabilityRequestWithBody(server string, params *GetDataAvailab
 
 		var headerParam0 string
 
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.APIVersionParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-api-version", params.XApiVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date"})
 		if err != nil {
 			return nil, err
 		}
 
 		req.Header.Set("x-api-version", headerParam0)
 
-		if params.SignatureParam != nil {
+		if params.XCfSignature != nil {
 			var headerParam1 string
 
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.SignatureParam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-cf-signature", *params.XCfSignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}

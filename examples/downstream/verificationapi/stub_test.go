@@ -36,12 +36,11 @@ func (stub) GetDataAvailability(w http.ResponseWriter, _ *http.Request, _ verifi
 
 func (stub) GetDigiLockerStatus(w http.ResponseWriter, _ *http.Request, params verificationapi.GetDigiLockerStatusParams) {
 	status := verificationapi.DigiLockerAuthenticated
-	ref := wire.NewIntID(42)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(verificationapi.DigiLockerStatus{
 		Status:         &status,
-		VerificationId: params.VerificationId,
-		ReferenceId:    &ref,
+		VerificationId: params.VerificationID,
+		ReferenceId:    wire.NewIntID(42),
 	})
 }
 
