@@ -95,7 +95,9 @@ func TestWebhookFixtures_oneValidEventPerType(t *testing.T) {
 				return
 			}
 			assert.NotEmpty(t, ev.ResourceID)
-			assert.NotEmpty(t, ev.Status)
+			if ev.Type.Status() != "" { // every type but the two DigiLocker events no source shows
+				assert.NotEmpty(t, ev.Status)
+			}
 			covered[ev.Type] = true
 			if len(ev.RawTime) > 10 {
 				forms["event_time "+ev.RawTime[10:11]] = true

@@ -22,11 +22,13 @@ import (
 const (
 	// ScenarioDigiLockerConsentExpired: PENDING, AUTHENTICATED (SUCCESS is
 	// sent), then one stage later DIGILOCKER_VERIFICATION_CONSENT_EXPIRED,
-	// the status staying AUTHENTICATED.
+	// the status staying AUTHENTICATED; the event carries only the ids (no
+	// source shows its data).
 	ScenarioDigiLockerConsentExpired = "dlconsentexpired"
 	// ScenarioDigiLockerFailure: PENDING for two stages, then
 	// DIGILOCKER_VERIFICATION_FAILURE, the status staying PENDING (the
-	// status operation has no value for a system failure).
+	// status operation has no value for a system failure); the event
+	// carries only the ids (no source shows its data).
 	ScenarioDigiLockerFailure = "dlfailure"
 	// ScenarioWebhookDuplicated delivers each event of the id twice.
 	ScenarioWebhookDuplicated = "duplicated"
@@ -280,7 +282,7 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 	var data any
 	switch rec.res {
 	case RecordDigiLocker:
-		data = h.digiLockerBody(rec, stage)
+		data = h.digiLockerEventData(rec, ev, stage)
 	case RecordConsent:
 		data = map[string]string{"status": status, "consent_verification_id": rec.id}
 	default:
@@ -292,6 +294,33 @@ func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, 
 		"version":    "v1",
 		"data":       data,
 	})
+}
+
+// digiLockerEventData is a DigiLocker event's data: the status answer as it
+// stood, with document_consent_validity once the user consented (the
+// vendor's full sample). For the two events whose data no source shows
+// (ev.Status() is ""), only the ids: no status is invented.
+func (h *Handler) digiLockerEventData(rec *record, ev webhook.EventType, stage int) any {
+	st := h.digiLockerBody(rec, stage)
+	if ev.Status() == "" {
+		ids := map[string]any{"verification_id": st.VerificationID}
+		if !st.ReferenceID.IsZero() {
+			ids["reference_id"] = st.ReferenceID
+		}
+		return ids
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return st
+	}
+	var data map[string]any
+	if err := json.Unmarshal(b, &data); err != nil {
+		return st
+	}
+	if len(st.DocumentConsent) > 0 {
+		data["document_consent_validity"] = h.cfg.clock().Add(webhook.ConsentValidity).UTC().Format(time.RFC3339)
+	}
+	return data
 }
 
 // enqueue starts a delivery after the previous one of the same resource.

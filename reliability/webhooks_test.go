@@ -203,32 +203,10 @@ func TestWebhooks_hostileDeliveriesAndDuplicates(t *testing.T) {
 		mock.WithWebhookURL(srv.URL+"/from-mock"), mock.WithWebhookDuplicates(1))
 	require.NoError(t, err)
 	defer m.Close()
-	for _, prefix := range []string{"", "expired_", "denied_", "revoked_", "paused_", "dlconsentexpired_", "dlfailure_"} {
-		for _, q := range []string{"/digilocker?verification_id=", "/aa/consent?consent_verification_id=", "/aa/fi?fi_verification_id="} {
-			for range 4 {
-				req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.URL()+q+prefix+"rel", nil)
-				require.NoError(t, err)
-				req.Header.Set("x-client-id", mock.DefaultClientID)
-				req.Header.Set("x-client-secret", hookSecret)
-				req.Header.Set("x-api-version", "2024-12-01")
-				resp, err := http.DefaultClient.Do(req)
-				require.NoError(t, err)
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				require.Equal(t, http.StatusOK, resp.StatusCode)
-			}
-		}
+	for _, prefix := range eventPrefixes {
+		pollToEvents(t, m, prefix+"rel")
 	}
-	var deliveries []mock.WebhookDelivery
-	require.Eventually(t, func() bool {
-		deliveries = m.Webhooks()
-		for _, d := range deliveries {
-			if d.State == "pending" {
-				return false
-			}
-		}
-		return len(deliveries) > 0
-	}, 10*time.Second, 5*time.Millisecond)
+	deliveries := settledDeliveries(t, m, 10*time.Second)
 	mockTypes := map[webhook.EventType]bool{}
 	sentDup := 0
 	for _, d := range deliveries {

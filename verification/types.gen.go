@@ -1431,8 +1431,10 @@ type WebhookConsentEvent struct {
 	EventTime WebhookEventTime             `json:"event_time"`
 	EventType WebhookConsentEventEventType `json:"event_type"`
 
-	// A signature some of the vendor's samples carry in the body. It is not
-	// what a receiver checks: the `x-webhook-signature` header is.
+	// A signature some of the vendor's samples and older pages carry in the
+	// body (an older scheme, over the sorted values). It is not what a
+	// receiver checks: the `x-webhook-signature` header is, and a delivery
+	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
 	// The payload's format version. The vendor's samples use `v1` and
@@ -1445,10 +1447,22 @@ type WebhookConsentEvent struct {
 // WebhookConsentEventEventType defines model for WebhookConsentEvent.EventType.
 type WebhookConsentEventEventType string
 
-// WebhookDigiLockerData is the DigiLocker status answer, with its id and status always present.
+// WebhookDigiLockerData is the DigiLocker status answer, with its id always present, and
+// `document_consent_validity`. `status` is in every sample the vendor
+// shows; no source shows the data of `_CONSENT_EXPIRED` or `_FAILURE`,
+// so it is not required.
 type WebhookDigiLockerData struct {
 	// The documents the user agreed to share; null or empty until they do.
 	DocumentConsent []string `json:"document_consent"`
+
+	// Until when the user's consent to share the documents holds, in
+	// UTC (RFC 3339 in the vendor's sample; consent ends an hour
+	// after it is given). Only the vendor's full DigiLocker webhook
+	// sample shows it; no source says when it is absent or null, so
+	// both are accepted.
+	//
+	// Example: 2025-09-30T07:10:00Z
+	DocumentConsentValidity *string `json:"document_consent_validity,omitempty"`
 
 	// The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
 	DocumentRequested []string `json:"document_requested"`
@@ -1466,7 +1480,7 @@ type WebhookDigiLockerData struct {
 	// `CONSENT_DENIED`, the user refused (terminal).
 	// The vendor's OpenAPI document lists the first three; its reference
 	// page adds `CONSENT_DENIED`. Both are accepted.
-	Status DigiLockerStatusValue `json:"status"`
+	Status *DigiLockerStatusValue `json:"status,omitempty"`
 
 	// The user as DigiLocker knows them. Personal data. Empty (`{}`) until
 	// the user has authenticated.
@@ -1477,13 +1491,18 @@ type WebhookDigiLockerData struct {
 }
 
 // WebhookDigiLockerEvent is a DigiLocker verification changed. `data` is the status answer of
-// `GET /digilocker` as it stood. `_SUCCESS` comes with `AUTHENTICATED`,
+// `GET /digilocker` as it stood, with `document_consent_validity`.
+// `_SUCCESS` comes with `AUTHENTICATED` (the vendor's sample),
 // `_LINK_EXPIRED` with `EXPIRED`, `_CONSENT_DENIED` with
-// `CONSENT_DENIED`; `_CONSENT_EXPIRED` (the documents' consent ended, an
+// `CONSENT_DENIED`. `_CONSENT_EXPIRED` (the documents' consent ended, an
 // hour after it was given) and `_FAILURE` (a system error) have no
-// status of their own.
+// status of their own, and no vendor source shows their `data`: it is
+// accepted with any status or none (openapi/SOURCES.md, Webhooks).
 type WebhookDigiLockerEvent struct {
-	// The DigiLocker status answer, with its id and status always present.
+	// The DigiLocker status answer, with its id always present, and
+	// `document_consent_validity`. `status` is in every sample the vendor
+	// shows; no source shows the data of `_CONSENT_EXPIRED` or `_FAILURE`,
+	// so it is not required.
 	Data WebhookDigiLockerData `json:"data"`
 
 	// When the event happened, in UTC. The vendor's samples use two forms,
@@ -1494,8 +1513,10 @@ type WebhookDigiLockerEvent struct {
 	EventTime WebhookEventTime                `json:"event_time"`
 	EventType WebhookDigiLockerEventEventType `json:"event_type"`
 
-	// A signature some of the vendor's samples carry in the body. It is not
-	// what a receiver checks: the `x-webhook-signature` header is.
+	// A signature some of the vendor's samples and older pages carry in the
+	// body (an older scheme, over the sorted values). It is not what a
+	// receiver checks: the `x-webhook-signature` header is, and a delivery
+	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
 	// The payload's format version. The vendor's samples use `v1` and
@@ -1550,8 +1571,10 @@ type WebhookFIEvent struct {
 	EventTime WebhookEventTime        `json:"event_time"`
 	EventType WebhookFIEventEventType `json:"event_type"`
 
-	// A signature some of the vendor's samples carry in the body. It is not
-	// what a receiver checks: the `x-webhook-signature` header is.
+	// A signature some of the vendor's samples and older pages carry in the
+	// body (an older scheme, over the sorted values). It is not what a
+	// receiver checks: the `x-webhook-signature` header is, and a delivery
+	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
 	// The payload's format version. The vendor's samples use `v1` and
@@ -1564,8 +1587,10 @@ type WebhookFIEvent struct {
 // WebhookFIEventEventType defines model for WebhookFIEvent.EventType.
 type WebhookFIEventEventType string
 
-// WebhookSignatureField is a signature some of the vendor's samples carry in the body. It is not
-// what a receiver checks: the `x-webhook-signature` header is.
+// WebhookSignatureField is a signature some of the vendor's samples and older pages carry in the
+// body (an older scheme, over the sorted values). It is not what a
+// receiver checks: the `x-webhook-signature` header is, and a delivery
+// with this field but without that header is refused (401).
 type WebhookSignatureField = string
 
 // WebhookVersion is the payload's format version. The vendor's samples use `v1` and

@@ -8,7 +8,8 @@
 // by the raw body) in constant time, with a tolerance window on the
 // timestamp and several secrets for key rotation. Parse turns a verified
 // body into an Event. Handler does both, then dedupes through a Store (in
-// memory by default, with a TTL) and calls your function: 200 on success and
+// memory by default, with a TTL; shared by replicas with packages
+// redisstore and pgstore, on a fenced lease) and calls your function: 200 on success and
 // on a duplicate, 401 on a bad signature or timestamp, 400 on a body that is
 // not an event, 5xx when your function fails so that Cashfree retries (and
 // 503 to a copy that arrives while the event is still being handled).

@@ -92,6 +92,8 @@ type Event struct {
 	// Resource, ResourceID and Status say what changed: the verification,
 	// consent or financial-information id and its new status. For an event
 	// type the vendor has not documented they are empty; Data has the rest.
+	// A DigiLocker event may come without a status (no source shows the
+	// data of DIGILOCKER_VERIFICATION_CONSENT_EXPIRED or _FAILURE).
 	Resource   Resource
 	ResourceID string
 	Status     string
@@ -212,10 +214,12 @@ func Parse(rawBody []byte) (*Event, error) {
 		if d.VerificationID == nil || *d.VerificationID == "" {
 			return nil, malformed("data.verification_id is missing")
 		}
-		if d.Status == nil || *d.Status == "" {
-			return nil, malformed("data.status is missing")
+		// No source shows the data of _CONSENT_EXPIRED or _FAILURE: a
+		// status is taken when present, never required.
+		ev.DigiLocker, ev.ResourceID = &d, *d.VerificationID
+		if d.Status != nil {
+			ev.Status = string(*d.Status)
 		}
-		ev.DigiLocker, ev.ResourceID, ev.Status = &d, *d.VerificationID, string(*d.Status)
 	case ResourceConsent:
 		var d ConsentData
 		if err := json.Unmarshal(data, &d); err != nil {

@@ -174,3 +174,18 @@ func TestEventTimeText_vendorFormPerResource(t *testing.T) {
 		assert.True(t, got.Equal(at))
 	}
 }
+
+func TestParse_digiLockerEventWithoutStatus(t *testing.T) {
+	t.Parallel()
+	// No source shows the data of these two events: a body with only the
+	// id must be handled, not refused (a 400 would be retried for ever).
+	for _, et := range []EventType{DigiLockerVerificationConsentExpired, DigiLockerVerificationFailure} {
+		ev, err := Parse([]byte(`{"event_type":"` + string(et) + `","event_time":"2024-02-15T16:53:15Z","data":{"verification_id":"kyc-7"}}`))
+		require.NoError(t, err, et)
+		assert.Equal(t, "kyc-7", ev.ResourceID)
+		assert.Empty(t, ev.Status)
+		assert.Empty(t, et.Status(), "no status is invented for %s", et)
+	}
+	_, err := Parse([]byte(`{"event_type":"DIGILOCKER_VERIFICATION_SUCCESS","event_time":"2024-02-15T16:53:15Z","data":{"status":"AUTHENTICATED"}}`))
+	require.ErrorContains(t, err, "data.verification_id is missing")
+}

@@ -27,8 +27,15 @@ type HandlerFunc func(ctx context.Context, ev *Event) error
 //	405  not a POST
 //	413  body larger than the cap
 //	415  Content-Type is not application/json
-//	500  your function failed (or panicked), or the store did: Cashfree retries
+//	500  your function failed (or panicked), the store failed, or the
+//	     event's lease was lost while your function ran: Cashfree retries
 //	503  another delivery of the same event is being handled: Cashfree retries
+//
+// While your function runs, the Handler renews the event's lease in the
+// Store every lease/3 (WithLease), and cancels the function's context if
+// the lease is lost; a 200 is answered only once the Store has recorded
+// the event as handled (or reported it a duplicate), so a Store that is
+// down never yields a 200.
 type Handler struct {
 	fn       HandlerFunc
 	verifier *Verifier
@@ -104,7 +111,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.verifier.Verify(r.Header.Get(HeaderTimestamp), r.Header.Get(HeaderSignature), body); err != nil {
-		h.reject(w, r, http.StatusUnauthorized, &h.stats.unauthorized, "unauthorized", err.Error())
+		msg := err.Error()
+		if errors.Is(err, ErrMissingSignature) && hasBodySignature(body) {
+			msg = bodySignatureMessage
+		}
+		h.reject(w, r, http.StatusUnauthorized, &h.stats.unauthorized, "unauthorized", msg)
 		return
 	}
 	ev, err := Parse(body)
@@ -116,12 +127,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := r.Context()
 	key := ev.DedupeKey()
-	state, err := h.store.Claim(ctx, key, h.cfg.lease)
+	claim, err := h.store.Claim(ctx, key, h.cfg.lease)
 	if err != nil {
-		h.fail(w, r, ev, "store_failed", "the dedupe store failed", err)
+		h.fail(w, r, ev, "store_failed", "the dedupe store failed; retry later", err)
 		return
 	}
-	switch state {
+	switch claim.State {
 	case Done:
 		h.stats.duplicates.Add(1)
 		h.cfg.logger.InfoContext(ctx, "webhook duplicate", "event_type", string(ev.Type), "attempt", ev.Attempt)
@@ -137,18 +148,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.observe(r, Delivery{Outcome: OutcomeInProgress, EventType: ev.Type, Status: http.StatusServiceUnavailable})
 		return
 	}
+	fnCtx, stop := h.holdLease(ctx, key, claim.Token)
+	err = h.call(fnCtx, ev)
+	lost := stop()
 	bg := context.WithoutCancel(ctx)
-	if err := h.call(ctx, ev); err != nil {
-		// Forget the event, so that Cashfree's retry is handled afresh.
-		if rerr := h.store.Release(bg, key); rerr != nil {
+	if lost != nil {
+		// Another delivery may hold the event now: it decides the outcome.
+		h.fail(w, r, ev, "lease_lost", "the event's lease was lost while it was handled; retry later", errors.Join(lost, err))
+		return
+	}
+	if err != nil {
+		// Free the event, so that Cashfree's retry is handled afresh.
+		if rerr := h.store.Release(bg, key, claim.Token); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		h.fail(w, r, ev, "handler_failed", "the handler failed; retry later", err)
 		return
 	}
-	if err := h.store.Complete(bg, key, h.cfg.ttl); err != nil {
-		// Handled, but not remembered: a retry would run it again.
-		h.cfg.logger.ErrorContext(ctx, "webhook handled but not recorded", "event_type", string(ev.Type), "error", err.Error())
+	if err := h.complete(bg, key, claim.Token); err != nil {
+		// Handled, but not recorded: not acknowledged either, so that the
+		// event is not lost if the store never learnt of it. The claim
+		// holds off retries until its lease lapses; then one runs again.
+		h.fail(w, r, ev, "store_failed", "handled, but the dedupe store could not record it; retry later", err)
+		return
 	}
 	h.stats.handled.Add(1)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -225,11 +225,14 @@ func TestHandler_panicIs500AndRetried(t *testing.T) {
 
 type failingStore struct{}
 
-func (failingStore) Claim(context.Context, string, time.Duration) (ClaimState, error) {
-	return Claimed, errors.New("redis: connection refused")
+func (failingStore) Claim(context.Context, string, time.Duration) (Claim, error) {
+	return Claim{State: Claimed, Token: "t"}, errors.New("redis: connection refused")
 }
-func (failingStore) Complete(context.Context, string, time.Duration) error { return nil }
-func (failingStore) Release(context.Context, string) error                 { return nil }
+func (failingStore) Renew(context.Context, string, string, time.Duration) error { return nil }
+func (failingStore) Complete(context.Context, string, string, time.Duration) error {
+	return nil
+}
+func (failingStore) Release(context.Context, string, string) error { return nil }
 
 func TestHandler_storeFailureIs500(t *testing.T) {
 	t.Parallel()
@@ -305,9 +308,9 @@ func TestHandler_leaseLapsesAfterACrash(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	store := NewMemoryStore(clock)
 	// A replica claimed the event and died before finishing.
-	state, err := store.Claim(t.Context(), "AA_CONSENT_VERIFICATION_SUCCESS|consent|a12bc34def56789|2024-02-15 16:53:15", time.Minute)
+	claim, err := store.Claim(t.Context(), "AA_CONSENT_VERIFICATION_SUCCESS|consent|a12bc34def56789|2024-02-15 16:53:15", time.Minute)
 	require.NoError(t, err)
-	require.Equal(t, Claimed, state)
+	require.Equal(t, Claimed, claim.State)
 	r := newReceiver(t, WithStore(store), WithClock(clock), WithLease(time.Minute), WithTolerance(0))
 	status, _ := r.send(t, signed(consentBody, fixedNow))
 	assert.Equal(t, http.StatusServiceUnavailable, status)
@@ -352,30 +355,25 @@ func TestNewHandler_badOptions(t *testing.T) {
 	}
 }
 
-func TestMemoryStore_statesAndSweep(t *testing.T) {
+func TestMemoryStore_sweep(t *testing.T) {
 	t.Parallel()
 	now := fixedNow
 	s := NewMemoryStore(func() time.Time { return now })
 	ctx := t.Context()
 	for i := range 600 {
-		st, err := s.Claim(ctx, "k"+strconv.Itoa(i), time.Minute)
+		c, err := s.Claim(ctx, "k"+strconv.Itoa(i), time.Minute)
 		require.NoError(t, err)
-		require.Equal(t, Claimed, st)
+		require.Equal(t, Claimed, c.State)
+		if i == 1 {
+			require.NoError(t, s.Complete(ctx, "k1", c.Token, time.Hour))
+		}
 	}
-	st, _ := s.Claim(ctx, "k1", time.Minute)
-	assert.Equal(t, InProgress, st)
-	require.NoError(t, s.Complete(ctx, "k1", time.Hour))
-	st, _ = s.Claim(ctx, "k1", time.Minute)
-	assert.Equal(t, Done, st)
 	now = now.Add(2 * time.Minute)
 	for i := range 600 {
-		st, _ := s.Claim(ctx, "n"+strings.Repeat("x", i%3)+strconv.Itoa(i), time.Minute)
-		require.Equal(t, Claimed, st)
+		c, _ := s.Claim(ctx, "n"+strings.Repeat("x", i%3)+strconv.Itoa(i), time.Minute)
+		require.Equal(t, Claimed, c.State)
 	}
 	assert.LessOrEqual(t, s.Len(), 700, "the 599 lapsed leases were swept")
-	st, _ = s.Claim(ctx, "k1", time.Minute)
-	assert.Equal(t, Done, st, "a done key is kept for its TTL")
-	require.NoError(t, s.Release(ctx, "n0"))
-	st, _ = s.Claim(ctx, "n0", time.Minute)
-	assert.Equal(t, Claimed, st)
+	c, _ := s.Claim(ctx, "k1", time.Minute)
+	assert.Equal(t, Done, c.State, "a done key is kept for its TTL")
 }

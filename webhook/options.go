@@ -116,7 +116,8 @@ func WithMaxBodyBytes(n int64) Option {
 
 // WithStore sets where a Handler remembers the events it handled (default:
 // a MemoryStore, which one process alone can use). Use a shared store when
-// several replicas receive the same webhooks.
+// several replicas receive the same webhooks: redisstore or pgstore, or
+// your own that passes storetest.Run.
 func WithStore(s Store) Option {
 	return func(c *config) error {
 		if s == nil {
@@ -139,7 +140,9 @@ func WithDedupeTTL(d time.Duration) Option {
 }
 
 // WithLease sets how long a delivery being handled holds its event
-// (default 5 minutes): longer than your function ever takes.
+// (default 5 minutes). The Handler renews it every lease/3 while your
+// function runs, so it bounds how long a replica that died keeps the
+// event, not how long your function may take.
 func WithLease(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

@@ -6,28 +6,34 @@ import (
 	"time"
 )
 
-// eventStatuses is the resource status each event type comes with. The two
-// DigiLocker events no status names carry the status as it stood.
+// eventStatuses is the resource status each event type comes with, as a
+// vendor source shows it. No source shows the data of
+// DIGILOCKER_VERIFICATION_CONSENT_EXPIRED or _FAILURE: they have none
+// (openapi/SOURCES.md, Webhooks).
 var eventStatuses = map[EventType]string{
-	DigiLockerVerificationSuccess:        "AUTHENTICATED",
-	DigiLockerVerificationLinkExpired:    "EXPIRED",
-	DigiLockerVerificationConsentDenied:  "CONSENT_DENIED",
-	DigiLockerVerificationConsentExpired: "AUTHENTICATED",
-	DigiLockerVerificationFailure:        "PENDING",
-	ConsentVerificationSuccess:           "SUCCESS",
-	ConsentVerificationPaused:            "PAUSED",
-	ConsentVerificationRevoked:           "REVOKED",
-	ConsentVerificationRejected:          "REJECTED",
-	ConsentVerificationExpired:           "EXPIRED",
-	FIVerificationSuccess:                "SUCCESS",
-	FIVerificationActive:                 "ACTIVE",
-	FIVerificationFailed:                 "FAILED",
-	FIVerificationExpired:                "EXPIRED",
+	DigiLockerVerificationSuccess:       "AUTHENTICATED",
+	DigiLockerVerificationLinkExpired:   "EXPIRED",
+	DigiLockerVerificationConsentDenied: "CONSENT_DENIED",
+	ConsentVerificationSuccess:          "SUCCESS",
+	ConsentVerificationPaused:           "PAUSED",
+	ConsentVerificationRevoked:          "REVOKED",
+	ConsentVerificationRejected:         "REJECTED",
+	ConsentVerificationExpired:          "EXPIRED",
+	FIVerificationSuccess:               "SUCCESS",
+	FIVerificationActive:                "ACTIVE",
+	FIVerificationFailed:                "FAILED",
+	FIVerificationExpired:               "EXPIRED",
 }
 
-// Status returns the resource status an event type comes with, "" for an
-// undocumented type.
+// Status returns the resource status an event type comes with as a source
+// shows it: "" for an undocumented type, and for the two DigiLocker events
+// whose data no source shows.
 func (t EventType) Status() string { return eventStatuses[t] }
+
+// ConsentValidity is how long a DigiLocker user's document consent holds:
+// DIGILOCKER_VERIFICATION_CONSENT_EXPIRED comes an hour after it was given
+// (the vendor's DigiLocker webhooks page).
+const ConsentValidity = time.Hour
 
 // EventTimeText writes at as the vendor's samples of t's resource do:
 // RFC 3339 for DigiLocker events (`2006-01-02T15:04:05Z`), `YYYY-MM-DD
@@ -54,6 +60,11 @@ func SampleEvent(t EventType, id string, at time.Time) ([]byte, error) {
 	var data any
 	switch t.Resource() {
 	case ResourceDigiLocker:
+		if status == "" {
+			// No source shows this event's data: only the id it is about.
+			data = map[string]any{"verification_id": id}
+			break
+		}
 		dl := map[string]any{
 			"user_details": map[string]any{}, "status": status, "document_requested": []string{"AADHAAR", "PAN"},
 			"document_consent": nil, "verification_id": id,
@@ -61,6 +72,7 @@ func SampleEvent(t EventType, id string, at time.Time) ([]byte, error) {
 		if status == "AUTHENTICATED" {
 			dl["user_details"] = map[string]string{"name": "John Doe", "dob": "02-02-1995", "gender": "M", "eaadhaar": "Y", "mobile": "9999999999"}
 			dl["document_consent"] = []string{"AADHAAR", "PAN"}
+			dl["document_consent_validity"] = at.Add(ConsentValidity).UTC().Format(time.RFC3339)
 		}
 		data = dl
 	case ResourceConsent:

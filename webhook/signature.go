@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -142,4 +143,20 @@ func Verify(secret, timestamp, signature string, rawBody []byte, opts ...Option)
 		return err
 	}
 	return v.Verify(timestamp, signature, rawBody)
+}
+
+// bodySignatureMessage answers a delivery signed the older way some vendor
+// pages describe (a signature field inside the body, over the sorted
+// values), which this package does not verify.
+const bodySignatureMessage = "webhook: " + HeaderSignature + " header is missing; the body carries a \"signature\" field, " +
+	"the older body-signature scheme, which is not accepted: only the " + HeaderSignature + " header " +
+	"(base64 HMAC-SHA256 over " + HeaderTimestamp + " and the raw body) is verified"
+
+// hasBodySignature reports whether body is a JSON object with a top-level
+// "signature" member. It reads an unverified body only to word a refusal.
+func hasBodySignature(body []byte) bool {
+	var probe struct {
+		Signature json.RawMessage `json:"signature"`
+	}
+	return json.Unmarshal(body, &probe) == nil && len(probe.Signature) > 0
 }

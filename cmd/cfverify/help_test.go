@@ -189,7 +189,7 @@ func flagInvocations(t *testing.T, mockURL string) map[string][][]string {
 			{"validate", "--har", har},
 		},
 		"webhook verify": {{"webhook", "verify", "--signature", "s", "--timestamp", "1", "--tolerance", "1m"}},
-		"webhook listen": {{"webhook", "listen", "--addr", "127.0.0.1:0", "--tolerance", "1m", "--verbose", "--metrics-addr", "127.0.0.1:0"}},
+		"webhook listen": {{"webhook", "listen", "--addr", "127.0.0.1:0", "--tolerance", "1m", "--verbose", "--metrics-addr", "127.0.0.1:0", "--store", "memory"}},
 		"webhook send":   {{"webhook", "send", "--url", "http://127.0.0.1:1/h", "--event", "DIGILOCKER_VERIFICATION_SUCCESS", "--id", "x", "--timeout", "1s"}},
 		"spec":           {{"spec"}},
 		"version":        {{"version"}},

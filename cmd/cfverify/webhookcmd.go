@@ -110,7 +110,7 @@ var webhookVerifyCmd = &command{
 
 var webhookListenCmd = &command{
 	name:    "webhook listen",
-	args:    "[--addr 127.0.0.1:8090] [flags]",
+	args:    "[--addr 127.0.0.1:8090] [--store URL] [flags]",
 	summary: "receive webhooks: verify, drop duplicates, print one JSON line per new event",
 	example: "  CASHFREE_CLIENT_SECRET=cf_test_secret cfverify webhook listen --addr 127.0.0.1:8090 &\n" +
 		"  cfverify mock --webhook-url http://127.0.0.1:8090/webhooks",
@@ -118,6 +118,7 @@ var webhookListenCmd = &command{
 		addr := stringFlag(fs, "addr", "127.0.0.1:8090", "listen on `host:port`; POST on any path is a delivery")
 		tolerance := toleranceFlag(fs)
 		metricsAddr := metricsAddrFlag(fs)
+		storeURL := stringFlag(fs, "store", "memory", storeFlagUsage)
 		e.addVerbose(fs, "log each delivery received, rejected or dropped as a duplicate to stderr")
 		return func(ctx context.Context) error {
 			if tolerance.Get() < 0 {
@@ -127,6 +128,11 @@ var webhookListenCmd = &command{
 			if err != nil {
 				return err
 			}
+			store, closeStore, err := openWebhookStore(ctx, e, storeURL.Get())
+			if err != nil {
+				return err
+			}
+			defer closeStore()
 			var mu sync.Mutex
 			wm := metrics.NewWebhookMetrics()
 			h, err := webhook.NewHandler(func(_ context.Context, ev *webhook.Event) error {
@@ -141,7 +147,7 @@ var webhookListenCmd = &command{
 				defer mu.Unlock()
 				_, err = fmt.Fprintf(e.stdout, "%s\n", line)
 				return err
-			}, webhook.WithSecrets(secret), webhook.WithTolerance(tolerance.Get()), webhook.WithLogger(e.logger()), webhook.WithObserver(wm.Observe))
+			}, webhook.WithSecrets(secret), webhook.WithTolerance(tolerance.Get()), webhook.WithLogger(e.logger()), webhook.WithObserver(wm.Observe), webhook.WithStore(store))
 			if err != nil {
 				return usagef(e.name, "%v", err)
 			}

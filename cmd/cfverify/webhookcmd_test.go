@@ -82,14 +82,15 @@ func TestWebhookVerify_exitCodes(t *testing.T) {
 }
 
 // listening starts webhook listen on a free loopback port and returns its
-// URL, its output and a stop function that returns the exit code.
-func listening(t *testing.T, env map[string]string) (string, *syncbuf.Buffer, *syncbuf.Buffer, func() int) {
+// URL, its output and a stop function that returns the exit code; args are
+// more flags.
+func listening(t *testing.T, env map[string]string, args ...string) (string, *syncbuf.Buffer, *syncbuf.Buffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"webhook", "listen", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, out, errOut)
+		done <- run(ctx, append([]string{"webhook", "listen", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, out, errOut)
 	}()
 	re := regexp.MustCompile(`receiving at (http://127\.0\.0\.1:\d+)/`)
 	require.Eventually(t, func() bool { return re.MatchString(errOut.String()) }, 5*time.Second, 5*time.Millisecond, errOut.String())
