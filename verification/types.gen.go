@@ -454,84 +454,6 @@ func (e TransactionType) Valid() bool {
 	}
 }
 
-// Defines values for WebhookConsentEventEventType.
-const (
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_EXPIRED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED   WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_PAUSED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REJECTED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REVOKED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookConsentEventEventType enum.
-func (e WebhookConsentEventEventType) Valid() bool {
-	switch e {
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for WebhookDigiLockerEventEventType.
-const (
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED  WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_DENIED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_FAILURE"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED    WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_LINK_EXPIRED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookDigiLockerEventEventType enum.
-func (e WebhookDigiLockerEventEventType) Valid() bool {
-	switch e {
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for WebhookFIEventEventType.
-const (
-	WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE  WebhookFIEventEventType = "AA_FI_VERIFICATION_ACTIVE"
-	WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED WebhookFIEventEventType = "AA_FI_VERIFICATION_EXPIRED"
-	WebhookFIEventEventTypeAAFIVERIFICATIONFAILED  WebhookFIEventEventType = "AA_FI_VERIFICATION_FAILED"
-	WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS WebhookFIEventEventType = "AA_FI_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookFIEventEventType enum.
-func (e WebhookFIEventEventType) Valid() bool {
-	switch e {
-	case WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONFAILED:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS:
-		return true
-	default:
-		return false
-	}
-}
-
 // AadhaarMetadata Aadhaar details. Personal data: mask before logging.
 type AadhaarMetadata struct {
 	// The Aadhaar number, masked by the server except for its last four digits.
@@ -1428,8 +1350,8 @@ type WebhookConsentEvent struct {
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime             `json:"event_time"`
-	EventType WebhookConsentEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
 	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
@@ -1443,9 +1365,6 @@ type WebhookConsentEvent struct {
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
-
-// WebhookConsentEventEventType defines model for WebhookConsentEvent.EventType.
-type WebhookConsentEventEventType string
 
 // WebhookDigiLockerData is the DigiLocker status answer, with its id always present, and
 // `document_consent_validity`. `status` is in every sample the vendor
@@ -1510,8 +1429,8 @@ type WebhookDigiLockerEvent struct {
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime                `json:"event_time"`
-	EventType WebhookDigiLockerEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
 	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
@@ -1525,9 +1444,6 @@ type WebhookDigiLockerEvent struct {
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
-
-// WebhookDigiLockerEventEventType defines model for WebhookDigiLockerEvent.EventType.
-type WebhookDigiLockerEventEventType string
 
 // WebhookEvent is a webhook event of any of the three resources, told apart by
 // `event_type` (each branch lists its own event types, so the branches
@@ -1568,8 +1484,8 @@ type WebhookFIEvent struct {
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime        `json:"event_time"`
-	EventType WebhookFIEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
 	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
@@ -1583,9 +1499,6 @@ type WebhookFIEvent struct {
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
-
-// WebhookFIEventEventType defines model for WebhookFIEvent.EventType.
-type WebhookFIEventEventType string
 
 // WebhookSignatureField is a signature some of the vendor's samples and older pages carry in the
 // body (an older scheme, over the sorted values). It is not what a
