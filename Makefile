@@ -12,7 +12,7 @@
 #   make reliability      the full reliability and security suite, with its report
 #   make lint-spec        Redocly (recommended, warnings as errors) and Spectral (spectral:oas) lint of the spec
 #   make ts-check         TypeScript types from the spec (openapi-typescript, @hey-api/openapi-ts), compiled with tsc
-#   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy
+#   make spec-peers       the cross-validator gate: kin-openapi, AJV, openapi-enforcer, Prism proxy, Python validators
 #   make breaking         oasdiff: breaking changes against the released baseline
 #   make api-check        apidiff: incompatible Go API changes against the baseline (API_BASE=<ref> for another)
 #   make api-selftest     proves api-check fails on a removed exported identifier
@@ -27,6 +27,8 @@
 #   make bench-proxy      the proxy's added latency and throughput against direct calls to the mock
 #   make record-hars      re-record the HAR fixtures (Playwright + chromium, mitmproxy) from the mock; not CI
 #   make ts-example       examples/typescript (openapi-typescript + openapi-fetch) through cfverify proxy --strict
+#   make release-check    goreleaser check of .goreleaser.yaml
+#   make release-snapshot a snapshot build of the CLI for linux, darwin, windows × amd64, arm64 into dist/
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -41,7 +43,7 @@ BENCH_TIME  ?= 500ms
 SPEC        := openapi/verification.yaml
 SPEC_TOOLS  := tools/spec
 
-.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count record-hars ts-example
+.PHONY: test generate check-generated lint vulncheck contract live live-mock record fuzz-short reliability lint-spec ts-check breaking downstream spec-peers spec-checks demo mock bench bench-smoke bench-peers bench-peers-smoke actionlint node-example bench-proxy api-check api-selftest api-count record-hars ts-example release-check release-snapshot
 
 test:
 	$(GO) test -count=1 ./...
@@ -57,7 +59,7 @@ contract:
 
 # Needs CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET (and CASHFREE_BASE_URL or
 # CASHFREE_ENV, CASHFREE_ACCESS_TOKEN, CFVERIFY_LIVE_*); skips with one line
-# saying what to set when they are missing. README: "Contract checks in your CI".
+# saying what to set when they are missing. docs/development.md, "Live mode".
 live:
 	$(GO) test -count=1 -run '^TestLive$$' -v ./contract_test
 
@@ -158,9 +160,17 @@ ts-check: $(SPEC_TOOLS)/node_modules/.installed
 # and vendor example accepted, every negative fixture rejected, by
 # kin-openapi, AJV 8 (plain JSON Schema) and openapi-enforcer; Prism as a
 # validating proxy in front of `cfverify mock` sees no violation.
+# The Python leg (peers/gate.py) runs twice: under python3 (openapi-spec-
+# validator, openapi-schema-validator, jsonschema 4.26) and under Debian's
+# /usr/bin/python3 (python3-jsonschema 4.10). A missing library fails under
+# CI=true and skips with a message elsewhere.
+PYTHON        ?= python3
+DEBIAN_PYTHON ?= /usr/bin/python3
 spec-peers: $(SPEC_TOOLS)/node_modules/.installed
 	$(GO) test -count=1 -v -run '^TestPeerKinOpenAPI$$' ./contract_test
 	cd $(SPEC_TOOLS) && node peers/gate.mjs
+	cd $(SPEC_TOOLS) && $(PYTHON) peers/gate.py --require openapi-spec-validator,openapi-schema-validator,jsonschema
+	cd $(SPEC_TOOLS) && $(DEBIAN_PYTHON) peers/gate.py --require jsonschema
 	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 	$(GO) build -o "$$work/cfverify" ./cmd/cfverify && \
 	cd $(SPEC_TOOLS) && node peers/prism-proxy.mjs "$$work/cfverify"
@@ -260,3 +270,13 @@ bench-proxy:
 # `apt-get install -y chromium mitmproxy`; not run in CI.
 record-hars:
 	bash tools/har-record/record.sh
+
+# goreleaser v2 is a Go tool of its own module (tools/release/go.mod), so
+# the library's go.mod and go.sum do not carry its dependencies; -modfile
+# runs it from the repository root.
+GORELEASER = $(GO) tool -modfile=tools/release/go.mod goreleaser
+release-check:
+	$(GORELEASER) check
+
+release-snapshot:
+	GORELEASER="$(GORELEASER)" bash scripts/release-snapshot.sh

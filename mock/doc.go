@@ -129,7 +129,7 @@
 // validates each distinct answer once (operation, status, headers and every
 // byte of the body, compared exactly) and gives every later send of the same
 // bytes that verdict, a failure included: no answer leaves unchecked, and
-// none is validated twice while the verdicts fit in 64 MiB of bodies and keys (past
+// none is validated twice while the verdicts fit in 16 MiB of bodies and keys (past
 // that they are forgotten and checked afresh). Data availability's answers
 // are new every time (a new record, a new reference id), and so are its
 // requests (a new verification id): for them the verdict kept is that of

@@ -87,7 +87,7 @@ func TestWebhooks_everyEventTypeIsDelivered(t *testing.T) {
 	recv := newHookReceiver(t, mock.DefaultClientSecret)
 	srv := start(t, mock.WithPolls(1), mock.WithWebhookURL(recv.url))
 	c := connect(t, srv)
-	// The scenarios that reach every event's status (see the mock's README table).
+	// The scenarios that reach every event's status (see the event table in docs/webhooks.md).
 	for _, prefix := range []string{"", "expired_", "denied_", "revoked_", "paused_", "dlconsentexpired_", "dlfailure_"} {
 		id := prefix + "hook"
 		c.statuses("/digilocker?verification_id="+id, 4)

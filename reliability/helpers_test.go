@@ -7,7 +7,7 @@
 // seconds; CFVERIFY_RELIABILITY=full (`make reliability`) runs the full one,
 // thousands of calls, in a few minutes. Every test that measures something
 // logs its figures and, when CFVERIFY_REPORT names a file, appends them to
-// it as one JSON line, from which the README's figures are refreshed.
+// it as one JSON line, from which the figures in docs/reliability.md are refreshed.
 //
 // All traffic goes to 127.0.0.1; every request loop is bounded in count and
 // time.
