@@ -91,7 +91,7 @@ fuzz-short:
 	$(call fuzz,FuzzDrift,./contract_test,20000x)
 	$(call fuzz,FuzzDuplicateNames,./openapi,20000x)
 	$(call fuzz,FuzzDecodeFast,./openapi,20000x)
-	$(call fuzz,FuzzSplitMember,./openapi,20000x)
+	$(call fuzz,FuzzSplit,./internal/specmember,20000x)
 	$(call fuzz,FuzzPlainDateTime,./openapi,20000x)
 	$(call fuzz,FuzzResponsePath,./reliability,20000x)
 	$(call fuzz,FuzzClientInput,./reliability,10000x)

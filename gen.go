@@ -10,5 +10,6 @@
 package cfverify
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config openapi/oapi-codegen.yaml openapi/verification.yaml
+//go:generate go run ./tools/gendoc verification/types.gen.go
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config openapi/oapi-codegen-rawclient.yaml openapi/verification.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config openapi/oapi-codegen-mockapi.yaml openapi/verification.yaml

@@ -46,7 +46,7 @@ var bodies = sync.OnceValue(func() map[string][]byte {
 		out[op] = raw.Body
 	}
 	grab(client.OpDataAvailability, func(o client.CallOption) error {
-		_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "bench-da", Mobile: "9988123456"}, o)
+		_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "bench-da", Mobile: "9988123456"}, o)
 		return err
 	})
 	grab(client.OpUserDetails, func(o client.CallOption) error { _, err := c.UserDetails(ctx, token, o); return err })

@@ -43,7 +43,7 @@ func BenchmarkMockThroughput(b *testing.B) {
 				opts := []mock.Option{
 					mock.WithPolls(1),
 					mock.WithScenario("big", mock.Scenario{Transactions: 1000, Instant: true,
-						Accounts: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED}}),
+						Accounts: []verification.FIAccountStatus{verification.AccountDelivered}}),
 				}
 				if validation == "off" {
 					opts = append(opts, mock.WithSelfCheck(false), mock.WithValidator(noValidation{}))

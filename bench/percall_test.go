@@ -110,7 +110,7 @@ func clientCall(ctx context.Context, c *client.Client, op string) error {
 	var err error
 	switch op {
 	case client.OpDataAvailability:
-		_, err = c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "bench-da", Mobile: "9988123456"})
+		_, err = c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "bench-da", Mobile: "9988123456"})
 	case client.OpUserDetails:
 		_, err = c.UserDetails(ctx, token)
 	case client.OpDigiLockerStatus:

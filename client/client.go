@@ -32,6 +32,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/cfverify/cfverify/mask"
 	"log/slog"
 	"net"
 	"net/http"
@@ -62,7 +63,7 @@ type Client struct {
 
 // New builds a Client. With no options it talks to the sandbox, without
 // credentials (only UserDetails works then), with DefaultRetryPolicy,
-// DefaultTimeout and DefaultMaxResponseBytes. Any misconfiguration is
+// DefaultAttemptTimeout and DefaultMaxResponseBytes. Any misconfiguration is
 // reported here, all problems at once, as an error matching ErrConfig.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
@@ -113,7 +114,7 @@ func New(opts ...Option) (*Client, error) {
 		observer:         cfg.observer,
 		retry:            cfg.retry,
 		timeout:          cfg.timeout,
-		logger:           slog.New(NewRedactingHandler(cfg.logger.Handler())),
+		logger:           slog.New(mask.NewHandler(cfg.logger.Handler())),
 		userAgentHeader:  []string{cfg.userAgent},
 		maxResponseBytes: cfg.maxResponseBytes,
 		now:              time.Now,

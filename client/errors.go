@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cfverify/cfverify/mask"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -59,7 +60,7 @@ type Error struct {
 	// Code is the machine-readable reason, such as CodeAuthenticationFailed
 	// (see the Code constants); empty if the body had none.
 	Code ErrorCode
-	// Message is the server's explanation, personal data masked (MaskPII).
+	// Message is the server's explanation, personal data masked (mask.PII).
 	Message string
 	// RequestID is the server's request id (x-request-id and similar
 	// headers), if it sent one.
@@ -162,7 +163,7 @@ func newError(op string, status int, h http.Header, body []byte, now time.Time) 
 	if json.Unmarshal(bytes.TrimSpace(body), &fields) == nil {
 		e.Type = ErrorType(jsonText(fields["type"]))
 		e.Code = ErrorCode(jsonText(fields["code"]))
-		e.Message = MaskPII(jsonText(fields["message"]))
+		e.Message = mask.PII(jsonText(fields["message"]))
 	}
 	if e.Message == "" && e.Type == "" && e.Code == "" {
 		e.Message = describeBody(h.Get("Content-Type"), body)
@@ -265,12 +266,12 @@ func (e *DecodeError) Error() string {
 		ct = "no content type"
 	}
 	return fmt.Sprintf("cfverify: %s: cannot decode HTTP %d response (%s): %s",
-		e.Operation, e.StatusCode, truncate(ct, 64), MaskPII(quotedRE.ReplaceAllString(e.Err.Error(), `"…"`)))
+		e.Operation, e.StatusCode, truncate(ct, 64), mask.PII(quotedRE.ReplaceAllString(e.Err.Error(), `"…"`)))
 }
 
 // quotedRE matches a double-quoted string in an error message: decoding
 // errors quote the values they choke on, which may be names or addresses
-// that MaskPII cannot recognise, so DecodeError hides them all.
+// that mask.PII cannot recognise, so DecodeError hides them all.
 var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 func (e *DecodeError) Unwrap() error { return e.Err }
@@ -286,7 +287,7 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("cfverify: %s: %s", e.Operation, MaskPII(e.Err.Error()))
+	return fmt.Sprintf("cfverify: %s: %s", e.Operation, mask.PII(e.Err.Error()))
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }

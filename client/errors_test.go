@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 func TestClient_errorStatuses_mapToSentinels(t *testing.T) {
@@ -205,7 +206,7 @@ func TestClient_retryAfter_parsed(t *testing.T) {
 				writeJSON(w, 429, errorBody("rate_limit_error", "too_many_requests_per_ip", "slow down"))
 			})
 			c := newClient(t, srv, client.WithRetryPolicy(client.RetryPolicy{}))
-			_, err := c.FinancialInformation(t.Context(), client.ByReferenceID(1))
+			_, err := c.FinancialInformation(t.Context(), client.ByReferenceID(wire.NewIntID(1)))
 			var apiErr *client.Error
 			require.ErrorAs(t, err, &apiErr)
 			require.ErrorIs(t, err, client.ErrRateLimited)

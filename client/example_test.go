@@ -13,10 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cfverify/cfverify/mask"
 	"github.com/cfverify/cfverify/verification"
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // exampleServer stands in for the Cashfree sandbox: it serves the spec's own
@@ -85,7 +87,7 @@ func ExampleNew() {
 		client.WithEnvironment(client.Production),
 		client.WithCredentials("CF_CLIENT_ID", "cfsk_ma_prod_secret"),
 		client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond}),
-		client.WithTimeout(30*time.Second),
+		client.WithAttemptTimeout(30*time.Second),
 		client.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	)
 	if err != nil {
@@ -128,7 +130,7 @@ func ExampleClient_DataAvailability() {
 	c := exampleClient(srv)
 	defer c.CloseIdleConnections()
 
-	res, err := c.DataAvailability(context.Background(), client.DataAvailabilityRequest{
+	res, err := c.DataAvailability(context.Background(), client.DataAvailabilityParams{
 		VerificationID: "onboard-2024-001",
 		Mobile:         "9988123456",
 	})
@@ -160,10 +162,10 @@ func ExampleClient_UserDetails() {
 	md := aadhaar[0].Metadata
 	dob, _ := verification.ParseDate(*md.DOB) // DD-MM-YYYY here
 	fmt.Println("aadhaar:", *md.Aadhaar, "confidence:", *aadhaar[0].ConfidenceScore)
-	fmt.Println("name:", client.MaskField("name", *md.Name), "born:", dob.Year())
+	fmt.Println("name:", mask.Field("name", *md.Name), "born:", dob.Year())
 
 	pan := details.PAN
-	fmt.Println("pan:", client.MaskField("pan", *pan[0].Metadata.PAN))
+	fmt.Println("pan:", mask.Field("pan", *pan[0].Metadata.PAN))
 	fmt.Println("has income:", details.Has(verification.ScopeINCOME))
 	// Output:
 	// aadhaar: xxxxxxxx9012 confidence: 0.85
@@ -195,7 +197,7 @@ func ExampleClient_ConsentStatus() {
 	c := exampleClient(srv)
 	defer c.CloseIdleConnections()
 
-	st, err := c.ConsentStatus(context.Background(), client.ByReferenceID(67890))
+	st, err := c.ConsentStatus(context.Background(), client.ByReferenceID(wire.NewIntID(67890)))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -283,7 +285,7 @@ func Example_errorHandling() {
 	fmt.Println(err)
 
 	// Bad input is caught before anything is sent.
-	_, err = c.DataAvailability(context.Background(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: "+91 99881 23456"})
+	_, err = c.DataAvailability(context.Background(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: "+91 99881 23456"})
 	var inErr *client.InputError
 	if errors.As(err, &inErr) {
 		fmt.Println(inErr.Field, "->", inErr.Rule)
@@ -292,24 +294,4 @@ func Example_errorHandling() {
 	// not found: verification_id_value_invalid req-example-1
 	// cfverify: getDigiLockerStatus: HTTP 404 Not Found: not_found_error/verification_id_value_invalid: Please enter a valid verification_id [request id req-example-1]
 	// mobile -> must be exactly 10 digits, without country code, spaces or signs
-}
-
-func ExampleMaskPII() {
-	fmt.Println(client.MaskPII("user 9876543210 (ABCDE1234F, vinay@example.com) born 15-08-1960"))
-	// Output:
-	// user XXXXXX3210 (XXXXXX234F, v***@example.com) born XX-XX-XXXX
-}
-
-func ExampleNewRedactingHandler() {
-	logger := slog.New(client.NewRedactingHandler(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey {
-				return slog.Attr{} // deterministic output
-			}
-			return a
-		},
-	})))
-	logger.Info("kyc done", "mobile", "9876543210", "name", "Vinay Kumar", "client_secret", "cfsk_123")
-	// Output:
-	// level=INFO msg="kyc done" mobile=XXXXXX3210 name=**** client_secret=[REDACTED]
 }

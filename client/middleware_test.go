@@ -117,7 +117,7 @@ func TestNew_rejectsNilMiddlewareAndObserver(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrConfig)
 	_, err = client.New(client.WithCallObserver(nil))
 	require.ErrorIs(t, err, client.ErrConfig)
-	_, err = client.New(client.WithOptions(client.WithMiddleware(nil), client.WithTimeout(-1)))
+	_, err = client.New(client.WithOptions(client.WithMiddleware(nil), client.WithAttemptTimeout(-1)))
 	require.ErrorIs(t, err, client.ErrConfig)
 }
 

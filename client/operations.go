@@ -18,9 +18,9 @@ const (
 	OpFinancialInformation = operation.FinancialInformationID // "getFinancialInformation"
 )
 
-// DataAvailabilityRequest asks which scopes of user data exist for a mobile
+// DataAvailabilityParams asks which scopes of user data exist for a mobile
 // number.
-type DataAvailabilityRequest struct {
+type DataAvailabilityParams struct {
 	// VerificationID is your id of this request: 1 to 50 characters of
 	// letters, digits, '.', '-' and '_'. It must be new: the API answers
 	// 409 verification_id_already_exists to a repeated one.
@@ -38,16 +38,19 @@ type Lookup struct {
 	// '.', '-' and '_'. Sent as verification_id, consent_verification_id or
 	// fi_verification_id.
 	VerificationID string
-	// ReferenceID is Cashfree's id, a positive integer; zero means unset.
-	// Sent as reference_id, consent_ref_id or fi_ref_id.
-	ReferenceID int64
+	// ReferenceID is Cashfree's id, a positive integer, as results carry it
+	// (DigiLockerStatus.ReferenceID, …); the zero value means unset. Sent as
+	// reference_id, consent_ref_id or fi_ref_id.
+	ReferenceID verification.ReferenceID
 }
 
 // ByVerificationID looks up by your verification id.
 func ByVerificationID(id string) Lookup { return Lookup{VerificationID: id} }
 
-// ByReferenceID looks up by Cashfree's reference id.
-func ByReferenceID(id int64) Lookup { return Lookup{ReferenceID: id} }
+// ByReferenceID looks up by Cashfree's reference id, as a result gives it:
+// ByReferenceID(st.ReferenceID). From an integer you stored:
+// ByReferenceID(wire.NewIntID(n)).
+func ByReferenceID(id verification.ReferenceID) Lookup { return Lookup{ReferenceID: id} }
 
 // DataAvailability calls POST /user/data-availability (getDataAvailability):
 // which scopes of user data (Aadhaar, PAN, bank account, …) Secure ID holds
@@ -59,7 +62,7 @@ func ByReferenceID(id int64) Lookup { return Lookup{ReferenceID: id} }
 // attempt may have reached the server and succeeded: the verification id is
 // then used up, and the scopes are not known from this call; retry with a new
 // verification id.
-func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityRequest, opts ...CallOption) (*verification.DataAvailability, error) {
+func (c *Client) DataAvailability(ctx context.Context, req DataAvailabilityParams, opts ...CallOption) (*verification.DataAvailability, error) {
 	if err := checkDataAvailability(req); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/openapi"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // operationCase calls one operation with valid input.
@@ -33,7 +34,7 @@ var operations = []operationCase{
 		name: "DataAvailability", op: client.OpDataAvailability, method: http.MethodPost,
 		path: "/user/data-availability", example: "DataAvailabilitySuccess",
 		call: func(ctx context.Context, c *client.Client, opts ...client.CallOption) (any, error) {
-			return c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "verif-001", Mobile: testMobile}, opts...)
+			return c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "verif-001", Mobile: testMobile}, opts...)
 		},
 	},
 	{
@@ -115,7 +116,7 @@ func TestClient_DataAvailability_body(t *testing.T) {
 	srv, rec := serve(t, respond(200, example(t, "DataAvailabilitySuccess")))
 	c := newClient(t, srv)
 
-	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "verif-001", Mobile: "9988123456"})
+	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "verif-001", Mobile: "9988123456"})
 	require.NoError(t, err)
 
 	got := rec.last()
@@ -161,7 +162,7 @@ func TestClient_lookups_sendOneQueryParameter(t *testing.T) {
 			assert.Equal(t, "v.id-1_x", rec.last().Query.Get(tc.idName))
 			assert.False(t, rec.last().Query.Has(tc.refName))
 
-			require.NoError(t, tc.call(t.Context(), c, client.ByReferenceID(9007199254740993)))
+			require.NoError(t, tc.call(t.Context(), c, client.ByReferenceID(wire.NewIntID(9007199254740993))))
 			assert.Equal(t, "9007199254740993", rec.last().Query.Get(tc.refName), "int64 beyond float64 precision")
 			assert.False(t, rec.last().Query.Has(tc.idName))
 		})
@@ -185,7 +186,7 @@ func TestClient_DigiLockerStatus_decodesNullsAndEmptyObjects(t *testing.T) {
 			t.Parallel()
 			srv, _ := serve(t, respond(200, tc.body))
 			c := newClient(t, srv)
-			st, err := c.DigiLockerStatus(t.Context(), client.ByReferenceID(12345))
+			st, err := c.DigiLockerStatus(t.Context(), client.ByReferenceID(wire.NewIntID(12345)))
 			require.NoError(t, err)
 			require.NotNil(t, st.Status)
 			assert.Equal(t, tc.status, *st.Status)
@@ -197,7 +198,7 @@ func TestClient_ConsentStatus_decodesTimesWithOffsets(t *testing.T) {
 	t.Parallel()
 	srv, _ := serve(t, respond(200, example(t, "ConsentExample")))
 	c := newClient(t, srv)
-	st, err := c.ConsentStatus(t.Context(), client.ByReferenceID(67890))
+	st, err := c.ConsentStatus(t.Context(), client.ByReferenceID(wire.NewIntID(67890)))
 	require.NoError(t, err)
 	assert.Equal(t, verification.ConsentSuccess, *st.Status)
 	assert.Equal(t, "2024-12-31T23:59:59Z", st.ConsentExpiry.String())

@@ -32,8 +32,8 @@ const (
 const (
 	// DefaultAPIVersion is the x-api-version sent with every request.
 	DefaultAPIVersion = "2024-12-01"
-	// DefaultTimeout bounds each HTTP attempt (connect, send, read the body).
-	DefaultTimeout = 60 * time.Second
+	// DefaultAttemptTimeout bounds each HTTP attempt (connect, send, read the body).
+	DefaultAttemptTimeout = 60 * time.Second
 	// DefaultMaxResponseBytes caps the size of a response body: large enough
 	// for a long financial-information statement, small enough that a
 	// misbehaving server cannot make the client read gigabytes.
@@ -108,7 +108,7 @@ func defaultConfig() config {
 		env:              Sandbox,
 		apiVersion:       DefaultAPIVersion,
 		retry:            DefaultRetryPolicy(),
-		timeout:          DefaultTimeout,
+		timeout:          DefaultAttemptTimeout,
 		logger:           slog.New(slog.DiscardHandler),
 		userAgent:        DefaultUserAgent,
 		maxResponseBytes: DefaultMaxResponseBytes,
@@ -246,10 +246,10 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithTimeout bounds each HTTP attempt, body included (default
-// DefaultTimeout). Zero means no per-attempt bound. The context passed to a
+// WithAttemptTimeout bounds each HTTP attempt, body included (default
+// DefaultAttemptTimeout). Zero means no per-attempt bound. The context passed to a
 // call bounds the whole call, retries and backoff included.
-func WithTimeout(d time.Duration) Option {
+func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
 			return configError("negative timeout %v", d)
@@ -261,7 +261,7 @@ func WithTimeout(d time.Duration) Option {
 
 // WithLogger receives a debug record for every HTTP attempt (operation,
 // method, path, attempt, status, latency, request id). The Client wraps the
-// logger's handler in NewRedactingHandler, and never logs secrets in the
+// logger's handler in mask.NewHandler, and never logs secrets in the
 // first place. The default discards everything.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {

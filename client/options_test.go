@@ -42,7 +42,7 @@ func TestNew_validConfigurations(t *testing.T) {
 			client.WithAPIVersion("2023-08-01"),
 			client.WithHTTPClient(&http.Client{}),
 			client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 5}),
-			client.WithTimeout(0),
+			client.WithAttemptTimeout(0),
 			client.WithLogger(slog.New(slog.DiscardHandler)),
 			client.WithUserAgent("my-app/2"),
 			client.WithMaxResponseBytes(1 << 30),
@@ -100,7 +100,7 @@ func TestNew_misconfigurationIsAnError(t *testing.T) {
 		{"bad API version", []client.Option{client.WithAPIVersion("v2")}, "YYYY-MM-DD"},
 		{"nil http client", []client.Option{client.WithHTTPClient(nil)}, "nil *http.Client"},
 		{"nil logger", []client.Option{client.WithLogger(nil)}, "nil *slog.Logger"},
-		{"negative timeout", []client.Option{client.WithTimeout(-1)}, "negative timeout"},
+		{"negative timeout", []client.Option{client.WithAttemptTimeout(-1)}, "negative timeout"},
 		{"negative attempts", []client.Option{client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: -1})}, "MaxAttempts"},
 		{"max delay below base", []client.Option{client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 2, BaseDelay: 2e9, MaxDelay: 1e9})}, "MaxDelay"},
 		{"zero max response", []client.Option{client.WithMaxResponseBytes(0)}, "max response bytes"},
@@ -122,7 +122,7 @@ func TestNew_misconfigurationIsAnError(t *testing.T) {
 
 func TestNew_reportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
-	_, err := client.New(client.WithCredentials("", ""), client.WithEnvironment("moon"), client.WithTimeout(-1))
+	_, err := client.New(client.WithCredentials("", ""), client.WithEnvironment("moon"), client.WithAttemptTimeout(-1))
 	require.Error(t, err)
 	for _, want := range []string{"empty client id", "unknown environment", "negative timeout"} {
 		assert.Contains(t, err.Error(), want)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // fastPoll polls every millisecond or two.
@@ -71,7 +72,7 @@ func TestClient_WaitConsent_terminalStatuses(t *testing.T) {
 			t.Parallel()
 			srv, rec := serve(t, statusSequence(consentBody, "PENDING", "PROCESSING", terminal))
 			c := newClient(t, srv)
-			st, err := c.WaitConsent(t.Context(), client.ByReferenceID(2), fastPoll)
+			st, err := c.WaitConsent(t.Context(), client.ByReferenceID(wire.NewIntID(2)), fastPoll)
 			require.NoError(t, err)
 			assert.Equal(t, verification.ConsentStatusValue(terminal), *st.Status)
 			assert.Equal(t, 3, rec.count())
@@ -210,7 +211,7 @@ func TestClient_Wait_errors(t *testing.T) {
 		srv, rec := serve(t, respond(200, digiLockerBody("PENDING")))
 		c, err := client.New(client.WithBaseURL(srv.URL + prefix))
 		require.NoError(t, err)
-		_, err = c.WaitConsent(t.Context(), client.ByReferenceID(1), fastPoll)
+		_, err = c.WaitConsent(t.Context(), client.ByReferenceID(wire.NewIntID(1)), fastPoll)
 		require.ErrorIs(t, err, client.ErrMissingCredentials)
 		assert.Equal(t, 0, rec.count())
 	})

@@ -58,18 +58,28 @@ func lookupQuery(op operation.Operation, l Lookup) string {
 	if l.VerificationID != "" {
 		q = op.IDParam + "=" + url.QueryEscape(l.VerificationID)
 	}
-	if l.ReferenceID != 0 {
+	if !l.ReferenceID.IsZero() {
 		if q != "" {
 			q += "&"
 		}
-		q += op.RefParam + "=" + strconv.FormatInt(l.ReferenceID, 10)
+		q += op.RefParam + "=" + strconv.FormatInt(lookupRef(l), 10)
 	}
 	return q
 }
 
+// lookupRef is the lookup's reference id as an integer, or 0 when it is
+// not one (checkLookup rejects that).
+func lookupRef(l Lookup) int64 {
+	v, ok := l.ReferenceID.Int64()
+	if !ok {
+		return 0
+	}
+	return v
+}
+
 // dataAvailabilityBody is the JSON body of POST /user/data-availability,
 // encoded as the generated builder encodes it.
-func dataAvailabilityBody(r DataAvailabilityRequest) ([]byte, error) {
+func dataAvailabilityBody(r DataAvailabilityParams) ([]byte, error) {
 	return json.Marshal(verification.DataAvailabilityRequest{
 		VerificationID: r.VerificationID,
 		User: []verification.UserIdentifier{{

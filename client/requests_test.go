@@ -8,6 +8,7 @@ import (
 
 	"github.com/cfverify/cfverify/internal/operation"
 	"github.com/cfverify/cfverify/internal/rawclient"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // TestRequests_matchGenerated holds the hand-built requests to the
@@ -31,7 +32,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 			if s != nil {
 				sigText = *s
 			}
-			for _, l := range []Lookup{ByVerificationID("ABC_00.1-23"), ByReferenceID(9007199254740993)} {
+			for _, l := range []Lookup{ByVerificationID("ABC_00.1-23"), ByReferenceID(wire.NewIntID(9007199254740993))} {
 				type pair struct {
 					name      string
 					got, want func() (*http.Request, error)
@@ -40,7 +41,7 @@ func TestRequests_matchGenerated(t *testing.T) {
 				pairs := []pair{
 					{"DataAvailability",
 						func() (*http.Request, error) {
-							body, err := dataAvailabilityBody(DataAvailabilityRequest{VerificationID: "onb-001", Mobile: "9988123456"})
+							body, err := dataAvailabilityBody(DataAvailabilityParams{VerificationID: "onb-001", Mobile: "9988123456"})
 							if err != nil {
 								return nil, err
 							}
@@ -130,8 +131,9 @@ func idOrNil(l Lookup) *string {
 }
 
 func refOrNil(l Lookup) *int64 {
-	if l.ReferenceID == 0 {
+	v, ok := l.ReferenceID.Int64()
+	if !ok {
 		return nil
 	}
-	return &l.ReferenceID
+	return &v
 }

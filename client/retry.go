@@ -14,7 +14,7 @@ import (
 // RetryPolicy says how often and how patiently a call is retried.
 //
 // What is retried:
-//   - GET operations: connection failures, attempts that time out (WithTimeout),
+//   - GET operations: connection failures, attempts that time out (WithAttemptTimeout),
 //     and answers 429, 500, 502, 503, 504.
 //   - POST /user/data-availability: only when the request provably never
 //     reached the server (it failed before a byte was written, such as a

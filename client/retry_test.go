@@ -88,7 +88,7 @@ func TestClient_DataAvailability_POSTNotRetriedOn5xx(t *testing.T) {
 			t.Parallel()
 			srv, rec := serve(t, failThen(10, status, "", example(t, "DataAvailabilitySuccess")))
 			c := newClient(t, srv)
-			_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
+			_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: testMobile})
 			var apiErr *client.Error
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, status, apiErr.StatusCode)
@@ -101,7 +101,7 @@ func TestClient_DataAvailability_POSTRetriedOn429(t *testing.T) {
 	t.Parallel()
 	srv, rec := serve(t, failThen(1, 429, "", example(t, "DataAvailabilitySuccess")))
 	c := newClient(t, srv)
-	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
+	res, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: testMobile})
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	require.Equal(t, 2, rec.count())
@@ -119,7 +119,7 @@ func TestClient_DataAvailability_conflictAfterRetryIsReported(t *testing.T) {
 		writeJSON(w, 409, example(t, "DataAvailability409ConflictError"))
 	})
 	c := newClient(t, srv)
-	_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
+	_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: testMobile})
 	var apiErr *client.Error
 	require.ErrorAs(t, err, &apiErr)
 	require.ErrorIs(t, err, client.ErrConflict)
@@ -352,7 +352,7 @@ func TestClient_timeouts(t *testing.T) {
 	t.Run("GET attempt timeout is retried", func(t *testing.T) {
 		t.Parallel()
 		srv, rec := serve(t, slowFirst(example(t, "DigiLockerPending")))
-		c := newClient(t, srv, client.WithTimeout(250*time.Millisecond))
+		c := newClient(t, srv, client.WithAttemptTimeout(250*time.Millisecond))
 		_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("v1"))
 		require.NoError(t, err)
 		assert.Equal(t, 2, rec.count())
@@ -360,8 +360,8 @@ func TestClient_timeouts(t *testing.T) {
 	t.Run("POST attempt timeout is not retried", func(t *testing.T) {
 		t.Parallel()
 		srv, rec := serve(t, slowFirst(example(t, "DataAvailabilitySuccess")))
-		c := newClient(t, srv, client.WithTimeout(250*time.Millisecond))
-		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: "v1", Mobile: testMobile})
+		c := newClient(t, srv, client.WithAttemptTimeout(250*time.Millisecond))
+		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: "v1", Mobile: testMobile})
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		var netErr *client.NetworkError
 		require.ErrorAs(t, err, &netErr)

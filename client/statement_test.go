@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 func TestFinancialInformation_statement(t *testing.T) {
 	t.Parallel()
 	srv, _ := serve(t, respond(200, example(t, "FIExample")))
 	c := newClient(t, srv)
-	fi, err := c.FinancialInformation(t.Context(), client.ByReferenceID(12462))
+	fi, err := c.FinancialInformation(t.Context(), client.ByReferenceID(wire.NewIntID(12462)))
 	require.NoError(t, err)
 	assert.Equal(t, verification.FIActive, *fi.Status)
 

@@ -22,11 +22,11 @@ const (
 func checkLookup(o operation.Operation, l Lookup) error {
 	op, idName, refName := o.ID, o.IDParam, o.RefParam
 	switch {
-	case l.VerificationID == "" && l.ReferenceID == 0:
+	case l.VerificationID == "" && l.ReferenceID.IsZero():
 		return &InputError{Operation: op, Field: idName + "/" + refName, Rule: fmt.Sprintf(ruleOneOf, idName, refName)}
-	case l.VerificationID != "" && l.ReferenceID != 0:
+	case l.VerificationID != "" && !l.ReferenceID.IsZero():
 		return &InputError{Operation: op, Field: idName + "/" + refName, Rule: fmt.Sprintf(ruleOneOf, idName, refName)}
-	case l.ReferenceID < 0:
+	case !l.ReferenceID.IsZero() && lookupRef(l) < 1:
 		return &InputError{Operation: op, Field: refName, Rule: ruleRefID}
 	case l.VerificationID != "" && !operation.ValidID(l.VerificationID):
 		return &InputError{Operation: op, Field: idName, Rule: ruleID}
@@ -34,7 +34,7 @@ func checkLookup(o operation.Operation, l Lookup) error {
 	return nil
 }
 
-func checkDataAvailability(r DataAvailabilityRequest) error {
+func checkDataAvailability(r DataAvailabilityParams) error {
 	if !operation.ValidID(r.VerificationID) {
 		return &InputError{Operation: OpDataAvailability, Field: "verification_id", Rule: ruleID}
 	}

@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 func TestClient_badInput_sendsNothing(t *testing.T) {
 	t.Parallel()
 	dataAvailability := func(id, mobile string) func(context.Context, *client.Client) error {
 		return func(ctx context.Context, c *client.Client) error {
-			_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: mobile})
+			_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: mobile})
 			return err
 		}
 	}
@@ -71,20 +72,21 @@ func TestClient_badInput_sendsNothing(t *testing.T) {
 		{"mobile with letters", dataAvailability("v1", "98765abcde"), "mobile", "10 digits"},
 		{"mobile with non-ASCII digits", dataAvailability("v1", "٩٨٧٦٥٤٣٢١٠"), "mobile", "10 digits"},
 		{"digilocker: neither id", digiLocker(client.Lookup{}), "verification_id/reference_id", "exactly one"},
-		{"digilocker: both ids", digiLocker(client.Lookup{VerificationID: "v", ReferenceID: 1}), "verification_id/reference_id", "exactly one"},
-		{"digilocker: negative ref", digiLocker(client.ByReferenceID(-5)), "reference_id", "positive"},
+		{"digilocker: both ids", digiLocker(client.Lookup{VerificationID: "v", ReferenceID: wire.NewIntID(1)}), "verification_id/reference_id", "exactly one"},
+		{"digilocker: negative ref", digiLocker(client.ByReferenceID(wire.NewIntID(-5))), "reference_id", "positive"},
+		{"digilocker: ref not an integer", digiLocker(client.ByReferenceID(wire.NewStringID("12a"))), "reference_id", "positive"},
 		{"digilocker: bad id", digiLocker(client.ByVerificationID("a?b")), "verification_id", "1 to 50"},
 		{"consent: neither id", consent(client.Lookup{}), "consent_verification_id/consent_ref_id", "exactly one"},
-		{"consent: both ids", consent(client.Lookup{VerificationID: "v", ReferenceID: 1}), "consent_verification_id/consent_ref_id", "exactly one"},
+		{"consent: both ids", consent(client.Lookup{VerificationID: "v", ReferenceID: wire.NewIntID(1)}), "consent_verification_id/consent_ref_id", "exactly one"},
 		{"consent: long id", consent(client.ByVerificationID(strings.Repeat("x", 60))), "consent_verification_id", "1 to 50"},
 		{"fi: neither id", fi(client.Lookup{}), "fi_verification_id/fi_ref_id", "exactly one"},
-		{"fi: negative ref", fi(client.ByReferenceID(-1)), "fi_ref_id", "positive"},
+		{"fi: negative ref", fi(client.ByReferenceID(wire.NewIntID(-1))), "fi_ref_id", "positive"},
 		{"fi: bad id", fi(client.ByVerificationID("a&b=c")), "fi_verification_id", "1 to 50"},
 		{"empty access token", userDetails(""), "access_token", "non-empty"},
 		{"access token with Bearer prefix", userDetails("Bearer abc"), "access_token", "Bearer"},
 		{"access token with newline", userDetails("abc\r\nX-Evil: 1"), "access_token", "whitespace"},
 		{"wait digilocker: neither id", waitDigiLocker(client.Lookup{}), "verification_id/reference_id", "exactly one"},
-		{"wait consent: both ids", waitConsent(client.Lookup{VerificationID: "v", ReferenceID: 2}), "consent_verification_id/consent_ref_id", "exactly one"},
+		{"wait consent: both ids", waitConsent(client.Lookup{VerificationID: "v", ReferenceID: wire.NewIntID(2)}), "consent_verification_id/consent_ref_id", "exactly one"},
 		{"wait fi: bad id", waitFI(client.ByVerificationID("")), "fi_verification_id/fi_ref_id", "exactly one"},
 	}
 	for _, tc := range cases {
@@ -110,7 +112,7 @@ func TestClient_goodInput_edges(t *testing.T) {
 	srv, rec := serve(t, respond(200, example(t, "DataAvailabilitySuccess")))
 	c := newClient(t, srv)
 	for _, id := range []string{"a", strings.Repeat("Z", 50), "A.b-c_9"} {
-		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityRequest{VerificationID: id, Mobile: "0000000000"})
+		_, err := c.DataAvailability(t.Context(), client.DataAvailabilityParams{VerificationID: id, Mobile: "0000000000"})
 		require.NoError(t, err, id)
 	}
 	assert.Equal(t, 3, rec.count())

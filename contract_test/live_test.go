@@ -168,7 +168,7 @@ func liveRun(t *testing.T, cfg liveConfig) liveResult {
 			t.Skipf("set %s to call POST /user/data-availability", envMobile)
 		}
 		id := "cfverify-live-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-		res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: cfg.mobile})
+		res, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: cfg.mobile})
 		answered(t, res, err)
 	})
 	t.Run("getUserDetails", func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/cfverify/cfverify/internal/pseudonym"
 	"github.com/cfverify/cfverify/openapi"
 )
 
@@ -28,7 +27,7 @@ type recordMeta struct {
 // listed in the index with when and against what it was recorded. Only
 // bodies are written: no header, so no credential, ever reaches disk.
 type recorder struct {
-	masker    *pseudonym.Masker
+	masker    *pseudonymizer
 	validator *openapi.Validator
 	dir       string // testdata
 }
@@ -43,7 +42,7 @@ func newRecorder(key, dir string) (*recorder, error) {
 			return nil, err
 		}
 	}
-	m, err := pseudonym.New(k)
+	m, err := newPseudonymizer(k)
 	if err != nil {
 		return nil, err
 	}

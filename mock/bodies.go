@@ -44,7 +44,7 @@ func (h *Handler) digiLockerBody(rec *record, stage int) verification.DigiLocker
 		UserDetails:       &verification.DigiLockerUserDetails{},
 	}
 	switch st {
-	case verification.DigiLockerStatusValueAUTHENTICATED:
+	case verification.DigiLockerAuthenticated:
 		eaadhaar := rec.scenario.EAadhaar
 		if eaadhaar == "" {
 			eaadhaar = "Y"
@@ -54,7 +54,7 @@ func (h *Handler) digiLockerBody(rec *record, stage int) verification.DigiLocker
 		if eaadhaar == "N" {
 			out.DocumentConsent = nil // the vendor's example: null
 		}
-	case verification.DigiLockerStatusValueCONSENTDENIED:
+	case verification.DigiLockerConsentDenied:
 		out.DocumentConsent = nil
 	}
 	return out

@@ -12,7 +12,7 @@ func TestStageReply_cachedBytesMatchAFreshBuild(t *testing.T) {
 	h, err := NewHandler()
 	require.NoError(t, err)
 	defer h.Close()
-	for _, res := range []Resource{ResourceDigiLocker, ResourceConsent, ResourceFI} {
+	for _, res := range []RecordKind{RecordDigiLocker, RecordConsent, RecordFI} {
 		h.store.mu.Lock()
 		s, names := h.scen.resolve("partial_cache")
 		rec := h.newRecord(res, "partial_cache", s, names)

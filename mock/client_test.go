@@ -84,7 +84,7 @@ func TestClient_wholeFlow(t *testing.T) {
 	c := newClient(t, srv)
 	ctx := t.Context()
 
-	da, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "flow-1", Mobile: "9988123456"})
+	da, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "flow-1", Mobile: "9988123456"})
 	require.NoError(t, err)
 	assert.Len(t, da.AvailableScopes, 11)
 
@@ -104,9 +104,8 @@ func TestClient_wholeFlow(t *testing.T) {
 	assert.Equal(t, verification.DigiLockerAuthenticated, *dl.Status)
 	_, err = verification.ParseDate(*dl.UserDetails.DOB)
 	require.NoError(t, err)
-	ref, ok := dl.ReferenceID.Int64()
-	require.True(t, ok)
-	again, err := c.DigiLockerStatus(ctx, client.ByReferenceID(ref))
+	// A result's reference id goes back into a lookup as it is.
+	again, err := c.DigiLockerStatus(ctx, client.ByReferenceID(dl.ReferenceID))
 	require.NoError(t, err)
 	assert.Equal(t, "flow-1", *again.VerificationID)
 
@@ -157,9 +156,9 @@ func TestClient_errorsAreTyped(t *testing.T) {
 	assert.Equal(t, client.TypeNotFound, apiErr.Type)
 	assert.NotEmpty(t, apiErr.RequestID)
 
-	_, err = c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "twice", Mobile: "9988123456"})
+	_, err = c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "twice", Mobile: "9988123456"})
 	require.NoError(t, err)
-	_, err = c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: "twice", Mobile: "9988123456"})
+	_, err = c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: "twice", Mobile: "9988123456"})
 	assert.ErrorIs(t, err, client.ErrConflict)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, client.CodeVerificationIDExists, apiErr.Code)
@@ -238,7 +237,7 @@ func TestClient_givesUpOnPersistentFaults(t *testing.T) {
 func TestClient_timeoutOnLatency(t *testing.T) {
 	t.Parallel()
 	srv := start(t, mock.WithFaults(mock.Fault{Kind: mock.FaultLatency, Latency: time.Minute, IDs: []string{"stuck"}}))
-	c := newClient(t, srv, client.WithTimeout(50*time.Millisecond), client.WithRetryPolicy(client.RetryPolicy{}))
+	c := newClient(t, srv, client.WithAttemptTimeout(50*time.Millisecond), client.WithRetryPolicy(client.RetryPolicy{}))
 	_, err := c.DigiLockerStatus(t.Context(), client.ByVerificationID("stuck"))
 	var netErr *client.NetworkError
 	require.ErrorAs(t, err, &netErr)

@@ -135,8 +135,8 @@
 // requests (a new verification id): for them the verdict kept is that of
 // the body with its ids replaced by stand-ins, and the ids themselves are
 // checked on every send, against the schemas the spec gives them. The spec
-// decides that this is the whole check (openapi.ValidateResponseMember and
-// ValidateRequestMember, held to the whole body's check by tests); where it
+// decides that this is the whole check (specmember.CheckResponse and
+// CheckRequest, held to the whole body's check by tests); where it
 // is not, the body is validated whole. Stats.SelfChecks counts the
 // validations, Stats.Checked the responses that passed. The status
 // operations keep each record's answer for its current stage as bytes, and

@@ -81,7 +81,7 @@ var (
 // lookup describes how one status operation names what it looks up: by your
 // id or by Cashfree's reference, never both; and the errors that go with it.
 type lookup struct {
-	res         Resource
+	res         RecordKind
 	idParam     string
 	refParam    string
 	missing     apiError // neither id given
@@ -99,7 +99,7 @@ var lookups = func() map[string]lookup {
 	m := map[string]lookup{}
 	for _, op := range operation.Lookups() {
 		m[op.ID] = lookup{
-			res: Resource(op.Resource), idParam: op.IDParam, refParam: op.RefParam,
+			res: RecordKind(op.Resource), idParam: op.IDParam, refParam: op.RefParam,
 			missing:     apiError{http.StatusBadRequest, typeValidation, "invalid_request", op.Missing},
 			both:        apiError{http.StatusBadRequest, typeValidation, "invalid_request", op.Both}, // cfverify
 			idInvalid:   errParamInvalid(op.IDParam),

@@ -173,7 +173,7 @@ func TestFaults_byReferenceID(t *testing.T) {
 	t.Parallel()
 	srv := start(t, mock.WithFaults(mock.Fault{Kind: mock.FaultStatus, Status: 500, IDs: []string{"by-ref"}, Times: 1}))
 	c := connect(t, srv)
-	ref, err := srv.Create(mock.ResourceDigiLocker, "by-ref", "")
+	ref, err := srv.Create(mock.RecordDigiLocker, "by-ref", "")
 	require.NoError(t, err)
 	assert.Equal(t, 500, c.get("/digilocker?reference_id="+itoa(ref)).status, "a reference resolves to its id")
 }

@@ -15,7 +15,7 @@ import (
 // Values no vendor example shows but the ReBIT Deposit FI schema lists,
 // and so the spec (openapi/SOURCES.md): the mock sends them as a bank would.
 const (
-	creditTransaction = verification.TransactionTypeCREDIT
+	creditTransaction = verification.Credit
 	currentAccount    = verification.AccountSummaryTypeCURRENT
 )
 
@@ -88,7 +88,7 @@ func GenerateFI(o FIOptions) *verification.FinancialInformation {
 		o.FIRefID = 1000001
 	}
 	if o.Status == "" {
-		o.Status = verification.FIStatusValueSUCCESS
+		o.Status = verification.FISuccess
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
 	fi := &verification.FinancialInformation{
@@ -107,7 +107,7 @@ func GenerateFI(o FIOptions) *verification.FinancialInformation {
 				Accounts: []verification.FIAccount{},
 			})
 		}
-		status := verification.FIAccountStatusDELIVERED
+		status := verification.AccountDelivered
 		if i < len(o.AccountStatuses) {
 			status = o.AccountStatuses[i]
 		}
@@ -120,13 +120,7 @@ func GenerateFI(o FIOptions) *verification.FinancialInformation {
 }
 
 // refID builds a reference id that encodes as a JSON integer.
-func refID(n int64) *verification.ReferenceID {
-	var id verification.ReferenceID
-	if err := id.UnmarshalJSON(strconv.AppendInt(nil, n, 10)); err != nil {
-		panic(err) // an int64 always decodes
-	}
-	return &id
-}
+func refID(n int64) verification.ReferenceID { return wire.NewIntID(n) }
 
 // MarshalFI encodes fi the way the server sends it: an account that is not
 // delivered has "data": null (the generated types would leave it out).
@@ -223,7 +217,7 @@ func (g *accountGen) account(status verification.FIAccountStatus, transactions i
 	// Draw the data even when it is not delivered, so that an account's
 	// data does not depend on the statuses of the others.
 	data := g.data(bank.name, bank.ifsc, bank.vpa, transactions)
-	if status == verification.FIAccountStatusDELIVERED {
+	if status == verification.AccountDelivered {
 		acc.Data = data
 	}
 	return acc
@@ -274,7 +268,7 @@ func (g *accountGen) data(bankName, ifscPrefix, vpaSuffix string, n int) *verifi
 			OpeningDate:     ptr(wire.NewDate(opened)),
 			Status:          ptr(verification.AccountSummaryStatusACTIVE),
 			Type:            ptr(accType),
-			Pending:         &verification.PendingAmount{TransactionType: ptr(verification.TransactionTypeDEBIT), Amount: ptr("0")},
+			Pending:         &verification.PendingAmount{TransactionType: ptr(verification.Debit), Amount: ptr("0")},
 		},
 		Transactions: &verification.AccountTransactions{
 			StartDate:   ptr(wire.NewDate(dateOf(g.from))),
@@ -325,7 +319,7 @@ func (g *accountGen) transactions(n int, balance int64, holder, bankName, vpaSuf
 			v.typ = creditTransaction
 		} else {
 			balance -= amount
-			v.typ = verification.TransactionTypeDEBIT
+			v.typ = verification.Debit
 		}
 		v.mode = modeOf(mode)
 		// The five strings of a transaction share one allocation.

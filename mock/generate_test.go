@@ -36,7 +36,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 	for _, fip := range fi.FIData {
 		for _, acc := range fip.Accounts {
 			accounts++
-			require.Equal(t, verification.FIAccountStatusDELIVERED, *acc.Status)
+			require.Equal(t, verification.AccountDelivered, *acc.Status)
 			a := acc.Data.Account
 			txns := a.Transactions.Transaction
 			require.Len(t, txns, 500)
@@ -55,7 +55,7 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 				switch *tx.Type {
 				case verification.TransactionType("CREDIT"):
 					balance.Add(balance, amount)
-				case verification.TransactionTypeDEBIT:
+				case verification.Debit:
 					balance.Sub(balance, amount)
 				default:
 					t.Fatalf("type %q", *tx.Type)
@@ -93,8 +93,8 @@ func TestGenerateFI_balancesAddUp(t *testing.T) {
 		assert.True(t, m.Valid(), "only modes the spec lists")
 	}
 	assert.Len(t, modes, 4)
-	assert.Greater(t, types[verification.TransactionTypeCREDIT], 100)
-	assert.Greater(t, types[verification.TransactionTypeDEBIT], 500)
+	assert.Greater(t, types[verification.Credit], 100)
+	assert.Greater(t, types[verification.Debit], 500)
 }
 
 func TestGenerateFI_amountsLookLikeTheVendors(t *testing.T) {
@@ -119,8 +119,8 @@ func TestGenerateFI_validatesAgainstTheSpec(t *testing.T) {
 	require.NoError(t, err)
 	for name, o := range map[string]mock.FIOptions{
 		"defaults": {},
-		"mixed": {Seed: 9, Accounts: 5, AccountsPerFIP: 3, Transactions: 50, Status: verification.FIStatusValueACTIVE,
-			AccountStatuses: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusPENDING, verification.FIAccountStatusDENIED, verification.FIAccountStatusTIMEOUT}},
+		"mixed": {Seed: 9, Accounts: 5, AccountsPerFIP: 3, Transactions: 50, Status: verification.FIActive,
+			AccountStatuses: []verification.FIAccountStatus{verification.AccountDelivered, verification.AccountPending, verification.AccountDenied, verification.AccountTimeout}},
 		"no transactions": {Transactions: -1},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestGenerateFI_validatesAgainstTheSpec(t *testing.T) {
 
 func TestGenerateFI_undeliveredAccountsHaveNullData(t *testing.T) {
 	t.Parallel()
-	fi := mock.GenerateFI(mock.FIOptions{Accounts: 2, AccountStatuses: []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusPENDING}})
+	fi := mock.GenerateFI(mock.FIOptions{Accounts: 2, AccountStatuses: []verification.FIAccountStatus{verification.AccountDelivered, verification.AccountPending}})
 	data, err := mock.MarshalFI(fi)
 	require.NoError(t, err)
 	var m map[string]any

@@ -17,15 +17,15 @@ import (
 	"github.com/cfverify/cfverify/verification"
 )
 
-// Violation is a response the self-check stopped: the mock was about to
+// SelfCheckFailure is a response the self-check stopped: the mock was about to
 // send something the spec does not allow.
-type Violation struct {
+type SelfCheckFailure struct {
 	Operation string
 	Status    int
 	Err       error // a *openapi.ValidationError
 }
 
-func (v Violation) String() string {
+func (v SelfCheckFailure) String() string {
 	return fmt.Sprintf("%s %d: %v", v.Operation, v.Status, v.Err)
 }
 
@@ -75,7 +75,7 @@ type Handler struct {
 	seq        atomic.Int64
 	statsMu    sync.Mutex
 	stats      Stats
-	violations []Violation
+	violations []SelfCheckFailure
 }
 
 // NewHandler builds the mock without listening. It fails on bad options,
@@ -140,10 +140,10 @@ func (h *Handler) Stats() Stats {
 func (h *Handler) FaultsInjected() int { return h.Stats().FaultsInjected() }
 
 // Violations returns the responses the self-check stopped, oldest first.
-func (h *Handler) Violations() []Violation {
+func (h *Handler) Violations() []SelfCheckFailure {
 	h.statsMu.Lock()
 	defer h.statsMu.Unlock()
-	return append([]Violation(nil), h.violations...)
+	return append([]SelfCheckFailure(nil), h.violations...)
 }
 
 // Reset forgets every id, counter and violation; options stay as they were.
@@ -157,12 +157,12 @@ func (h *Handler) Reset() {
 	h.statsMu.Unlock()
 }
 
-// Create makes a verification (ResourceDigiLocker), consent
-// (ResourceConsent) or financial-information request (ResourceFI) with the
+// Create makes a verification (RecordDigiLocker), consent
+// (RecordConsent) or financial-information request (RecordFI) with the
 // given scenario ("" for the id's prefixes), and returns its reference id.
 // Creating is optional: by default ids are created the first time they are
 // asked about. It fails for an id that exists.
-func (h *Handler) Create(res Resource, id, scenario string) (int64, error) {
+func (h *Handler) Create(res RecordKind, id, scenario string) (int64, error) {
 	if !validID(id) {
 		return 0, fmt.Errorf("mock: id %q is not 1-50 letters, digits, '.', '-' or '_'", id)
 	}
@@ -192,10 +192,10 @@ func (h *Handler) Create(res Resource, id, scenario string) (int64, error) {
 }
 
 // newRecord makes and stores a record. Call with h.store.mu held.
-func (h *Handler) newRecord(res Resource, id string, s Scenario, names []string) *record {
+func (h *Handler) newRecord(res RecordKind, id string, s Scenario, names []string) *record {
 	rec := &record{res: res, id: id, scenario: s, names: names, created: h.cfg.clock()}
 	rec.ref = h.store.refFor(h.cfg.seed, res, id)
-	if res == ResourceFI {
+	if res == RecordFI {
 		n := s.Transactions
 		if n == 0 {
 			n = -1

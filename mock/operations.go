@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/internal/specmember"
 	"github.com/cfverify/cfverify/internal/verdictcache"
-	"github.com/cfverify/cfverify/openapi"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -87,33 +87,23 @@ func (h *Handler) checkSpec(r *http.Request, body []byte) *apiError {
 // body carries an id that is new each time (a repeated one is a 409), so
 // its verdict by bytes would never be read again. The verdict kept is the
 // body's with the id replaced by a stand-in, and the id is checked on every
-// request; the spec decides (openapi.ValidateRequestMember) whether that is
+// request; the spec decides (specmember.CheckRequest) whether that is
 // the whole check. Where it is not, or the validator cannot split it, the
 // request is validated whole and nothing is remembered.
 func (h *Handler) checkNewSpec(r *http.Request, body []byte, idMember string) *apiError {
 	ctx := context.WithoutCancel(r.Context())
 	whole := func() *apiError { return specRefusal(h.validator.ValidateRequest(ctx, r, body)) }
-	mc, ok := h.validator.(requestMemberChecker)
+	template, id, ok := specmember.Split(body, idMember, []byte(`"shape"`))
 	if !ok {
 		return whole()
 	}
-	template, id, ok := openapi.SplitMember(body, idMember, []byte(`"shape"`))
-	if !ok {
-		return whole()
-	}
-	independent, idErr := mc.ValidateRequestMember(ctx, r, idMember, id)
+	independent, idErr := specmember.CheckRequest(h.validator, ctx, r, idMember, id)
 	if !independent {
 		return whole()
 	}
 	key := verdictcache.Key{Op: r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery, Header: verdictcache.HeaderKey(r.Header)}
 	templateErr, _ := h.requestChecks.Verdict(key, template, func() error { return h.validator.ValidateRequest(ctx, r, template) })
 	return specRefusal(joinViolations(templateErr, idErr))
-}
-
-// requestMemberChecker is the optional part of a SpecValidator that checks
-// one member of a request body on its own (*openapi.Validator has it).
-type requestMemberChecker interface {
-	ValidateRequestMember(ctx context.Context, req *http.Request, name string, value []byte) (independent bool, err error)
 }
 
 // specRefusal is the 400 for a request the validator refused, nil for one
@@ -170,11 +160,11 @@ func (h *Handler) dataAvailability(r *http.Request, body []byte) reply {
 		return errorReply(e)
 	}
 	h.store.mu.Lock()
-	if h.store.find(ResourceDataAvailability, id, h.cfg.clock()) != nil {
+	if h.store.find(RecordDataAvailability, id, h.cfg.clock()) != nil {
 		h.store.mu.Unlock()
 		return errorReply(errConflict)
 	}
-	rec := h.newRecord(ResourceDataAvailability, id, s, names)
+	rec := h.newRecord(RecordDataAvailability, id, s, names)
 	h.store.mu.Unlock()
 
 	scopes := make([]verification.AvailableScope, 0, 11)

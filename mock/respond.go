@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/cfverify/cfverify/internal/specmember"
 	"github.com/cfverify/cfverify/internal/verdictcache"
 	"github.com/cfverify/cfverify/openapi"
 	"github.com/cfverify/cfverify/verification"
@@ -32,7 +33,7 @@ type reply struct {
 // top-level members set to fixed valid stand-ins, and those members'
 // real values. The self-check keeps the template's verdict, as it keeps
 // any answer's, and checks the members on every send; the spec decides
-// (openapi.ValidateResponseMember) whether that is the whole check, and
+// (specmember.CheckResponse) whether that is the whole check, and
 // where it is not, the answer is checked whole.
 type answerShape struct {
 	template any
@@ -43,12 +44,6 @@ type answerShape struct {
 type member struct {
 	name  string
 	value any
-}
-
-// memberChecker is the optional part of a SpecValidator that checks one
-// member of a response on its own (*openapi.Validator has it).
-type memberChecker interface {
-	ValidateResponseMember(ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (independent bool, err error)
 }
 
 func errorReply(e apiError) reply { return reply{status: e.status, body: e.body()} }
@@ -187,7 +182,7 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 		if err != nil {
 			h.statsMu.Lock()
 			h.stats.Violations++
-			h.violations = append(h.violations, Violation{Operation: op, Status: rep.status, Err: err})
+			h.violations = append(h.violations, SelfCheckFailure{Operation: op, Status: rep.status, Err: err})
 			h.statsMu.Unlock()
 			h.log.Error("cfverify mock: response breaks the spec", "operation", op, "status", rep.status, "err", err)
 			rep = errorReply(errMockViolation.withMessage(fmt.Sprintf(
@@ -213,17 +208,13 @@ func (h *Handler) write(ctx context.Context, w http.ResponseWriter, op string, r
 // check, or, where the validator or the spec cannot split the check, whole
 // (checkWhole, every send). fresh says whether a check of a whole body ran.
 func (h *Handler) checkShaped(ctx context.Context, op string, rep reply, header http.Header, key verdictcache.Key, checkWhole func() error) (err error, fresh bool) {
-	mc, ok := h.validator.(memberChecker)
-	if !ok {
-		return checkWhole(), true
-	}
 	var memberErrs []error
 	for _, m := range rep.shape.members {
 		raw, err := json.Marshal(m.value)
 		if err != nil {
 			return checkWhole(), true
 		}
-		independent, err := mc.ValidateResponseMember(ctx, op, rep.status, header, m.name, raw)
+		independent, err := specmember.CheckResponse(h.validator, ctx, op, rep.status, header, m.name, raw)
 		if !independent {
 			return checkWhole(), true
 		}

@@ -50,12 +50,12 @@ type retention struct {
 
 // find returns the record of id, or nil when there is none or it has
 // expired. Call with s.mu held.
-func (s *store) find(res Resource, id string, now time.Time) *record {
+func (s *store) find(res RecordKind, id string, now time.Time) *record {
 	return s.alive(s.byID[res][id], now)
 }
 
 // findRef is find by reference id.
-func (s *store) findRef(res Resource, ref int64, now time.Time) *record {
+func (s *store) findRef(res RecordKind, ref int64, now time.Time) *record {
 	return s.alive(s.byRef[res][ref], now)
 }
 

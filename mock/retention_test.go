@@ -29,9 +29,9 @@ func TestMock_recordsPastTheCapAreForgottenOldestFirst(t *testing.T) {
 	// The two oldest are gone: by reference id they are unknown, and the
 	// id itself can be created again.
 	c.get(fmt.Sprintf("/digilocker?reference_id=%.0f", refs["cap-0"])).errorIs(t, 404, "not_found_error", "", "")
-	_, err := srv.Create(mock.ResourceDigiLocker, "cap-1", "")
+	_, err := srv.Create(mock.RecordDigiLocker, "cap-1", "")
 	require.NoError(t, err, "a forgotten id is new again")
-	_, err = srv.Create(mock.ResourceDigiLocker, "cap-4", "")
+	_, err = srv.Create(mock.RecordDigiLocker, "cap-4", "")
 	require.Error(t, err, "the newest is still held")
 	a := c.get(fmt.Sprintf("/digilocker?reference_id=%.0f", refs["cap-4"]))
 	assert.Equal(t, http.StatusOK, a.status)
@@ -42,7 +42,7 @@ func TestMock_recordsPastTheirAgeAnswerAsUnknown(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)}
 	srv := start(t, mock.WithRecordRetention(100, time.Hour), mock.WithClock(clock.Now), mock.WithStrictIDs(true))
 	c := connect(t, srv)
-	_, err := srv.Create(mock.ResourceDigiLocker, "aged-1", "")
+	_, err := srv.Create(mock.RecordDigiLocker, "aged-1", "")
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, c.get("/digilocker?verification_id=aged-1").status)
 	clock.Add(59 * time.Minute)

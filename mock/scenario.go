@@ -43,36 +43,36 @@ type Scenario struct {
 	// Instant skips to the last status of every path at the first poll.
 	Instant bool `json:"instant,omitempty"`
 	// Error makes every request naming the id answer an error instead:
-	// one of the Err* names.
+	// one of the Scenario* names (ScenarioNotFound, …).
 	Error string `json:"error,omitempty"`
 }
 
 // Names of the errors a Scenario can always answer (Scenario.Error).
 const (
-	ErrNotFound            = "not_found"            // 404 *_value_invalid
-	ErrInsufficientBalance = "insufficient_balance" // 422 insufficient_balance
-	ErrIPNotWhitelisted    = "ip_not_whitelisted"   // 403 ip_validation_failed
-	ErrTokenInvalid        = "access_token_invalid" // user details: 400 access_token_value_invalid
-	ErrTokenExpired        = "access_token_expired" // user details: 401 authentication_failed
-	ErrAccessDenied        = "access_denied"        // user details: 403 access_denied
+	ScenarioNotFound            = "not_found"            // 404 *_value_invalid
+	ScenarioInsufficientBalance = "insufficient_balance" // 422 insufficient_balance
+	ScenarioIPNotWhitelisted    = "ip_not_whitelisted"   // 403 ip_validation_failed
+	ScenarioTokenInvalid        = "access_token_invalid" // user details: 400 access_token_value_invalid
+	ScenarioTokenExpired        = "access_token_expired" // user details: 401 authentication_failed
+	ScenarioAccessDenied        = "access_denied"        // user details: 403 access_denied
 )
 
 var scenarioErrors = map[string]apiError{
-	ErrInsufficientBalance: errInsufficientBalance,
-	ErrIPNotWhitelisted:    errIPNotWhitelisted,
-	ErrTokenInvalid:        errAccessTokenInvalid,
-	ErrTokenExpired:        errAccessTokenExpired,
-	ErrAccessDenied:        errAccessDenied,
+	ScenarioInsufficientBalance: errInsufficientBalance,
+	ScenarioIPNotWhitelisted:    errIPNotWhitelisted,
+	ScenarioTokenInvalid:        errAccessTokenInvalid,
+	ScenarioTokenExpired:        errAccessTokenExpired,
+	ScenarioAccessDenied:        errAccessDenied,
 }
 
 // DefaultScenario is what an id without a scenario prefix gets: the happy
 // path, in a few polls.
 func DefaultScenario() Scenario {
 	return Scenario{
-		DigiLocker:   []verification.DigiLockerStatusValue{verification.DigiLockerStatusValuePENDING, verification.DigiLockerStatusValueAUTHENTICATED},
-		Consent:      []verification.ConsentStatusValue{verification.ConsentStatusValuePENDING, verification.ConsentStatusValuePROCESSING, verification.ConsentStatusValueSUCCESS},
-		FI:           []verification.FIStatusValue{verification.FIStatusValuePENDING, verification.FIStatusValueACTIVE, verification.FIStatusValueSUCCESS},
-		Accounts:     []verification.FIAccountStatus{verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED, verification.FIAccountStatusDELIVERED},
+		DigiLocker:   []verification.DigiLockerStatusValue{verification.DigiLockerPending, verification.DigiLockerAuthenticated},
+		Consent:      []verification.ConsentStatusValue{verification.ConsentPending, verification.ConsentProcessing, verification.ConsentSuccess},
+		FI:           []verification.FIStatusValue{verification.FIPending, verification.FIActive, verification.FISuccess},
+		Accounts:     []verification.FIAccountStatus{verification.AccountDelivered, verification.AccountDelivered, verification.AccountDelivered},
 		Transactions: 25,
 		EAadhaar:     "Y",
 	}
@@ -124,7 +124,7 @@ func (s Scenario) validate() error {
 	if s.Transactions < 0 || s.PollsPerStage < 0 || s.Slowdown < 0 {
 		return fmt.Errorf("negative counts")
 	}
-	if s.Error != "" && s.Error != ErrNotFound {
+	if s.Error != "" && s.Error != ScenarioNotFound {
 		if _, ok := scenarioErrors[s.Error]; !ok {
 			return fmt.Errorf("unknown error %q", s.Error)
 		}
@@ -141,29 +141,29 @@ func fs(v ...verification.FIStatusValue) []verification.FIStatusValue           
 func as(v ...verification.FIAccountStatus) []verification.FIAccountStatus             { return v }
 
 const (
-	dlPending       = verification.DigiLockerStatusValuePENDING
-	dlAuthenticated = verification.DigiLockerStatusValueAUTHENTICATED
-	dlExpired       = verification.DigiLockerStatusValueEXPIRED
-	dlDenied        = verification.DigiLockerStatusValueCONSENTDENIED
+	dlPending       = verification.DigiLockerPending
+	dlAuthenticated = verification.DigiLockerAuthenticated
+	dlExpired       = verification.DigiLockerExpired
+	dlDenied        = verification.DigiLockerConsentDenied
 
-	csPending    = verification.ConsentStatusValuePENDING
-	csProcessing = verification.ConsentStatusValuePROCESSING
-	csSuccess    = verification.ConsentStatusValueSUCCESS
-	csRejected   = verification.ConsentStatusValueREJECTED
-	csExpired    = verification.ConsentStatusValueEXPIRED
-	csRevoked    = verification.ConsentStatusValueREVOKED
-	csPaused     = verification.ConsentStatusValuePAUSED
+	csPending    = verification.ConsentPending
+	csProcessing = verification.ConsentProcessing
+	csSuccess    = verification.ConsentSuccess
+	csRejected   = verification.ConsentRejected
+	csExpired    = verification.ConsentExpired
+	csRevoked    = verification.ConsentRevoked
+	csPaused     = verification.ConsentPaused
 
-	fiPending = verification.FIStatusValuePENDING
-	fiActive  = verification.FIStatusValueACTIVE
-	fiSuccess = verification.FIStatusValueSUCCESS
-	fiFailed  = verification.FIStatusValueFAILED
-	fiExpired = verification.FIStatusValueEXPIRED
+	fiPending = verification.FIPending
+	fiActive  = verification.FIActive
+	fiSuccess = verification.FISuccess
+	fiFailed  = verification.FIFailed
+	fiExpired = verification.FIExpired
 
-	accDelivered = verification.FIAccountStatusDELIVERED
-	accDenied    = verification.FIAccountStatusDENIED
-	accTimeout   = verification.FIAccountStatusTIMEOUT
-	accPending   = verification.FIAccountStatusPENDING
+	accDelivered = verification.AccountDelivered
+	accDenied    = verification.AccountDenied
+	accTimeout   = verification.AccountTimeout
+	accPending   = verification.AccountPending
 )
 
 // builtinScenarios are chosen by an id prefix ("expired_abc") and stack
@@ -176,14 +176,14 @@ var builtinScenarios = map[string]func(*Scenario){
 		s.Consent = cs(csPending, csExpired)
 		s.FI = fs(fiPending, fiExpired)
 		s.Accounts = as(accTimeout, accTimeout)
-		s.Error = tokenOnly(s.Error, ErrTokenExpired)
+		s.Error = tokenOnly(s.Error, ScenarioTokenExpired)
 	},
 	"denied": func(s *Scenario) {
 		s.DigiLocker = dl(dlPending, dlDenied)
 		s.Consent = cs(csPending, csRejected)
 		s.FI = fs(fiPending, fiFailed)
 		s.Accounts = as(accDenied, accDenied)
-		s.Error = tokenOnly(s.Error, ErrAccessDenied)
+		s.Error = tokenOnly(s.Error, ScenarioAccessDenied)
 	},
 	"rejected": func(s *Scenario) { s.Consent = cs(csPending, csProcessing, csRejected) },
 	"revoked":  func(s *Scenario) { s.Consent = cs(csPending, csProcessing, csRevoked) },
@@ -205,10 +205,10 @@ var builtinScenarios = map[string]func(*Scenario){
 		s.Transactions = 2500
 	},
 	"noaadhaar": func(s *Scenario) { s.EAadhaar = "N" },
-	"unknown":   func(s *Scenario) { s.Error = ErrNotFound },
-	"nobalance": func(s *Scenario) { s.Error = ErrInsufficientBalance },
-	"blocked":   func(s *Scenario) { s.Error = ErrIPNotWhitelisted },
-	"invalid":   func(s *Scenario) { s.Error = tokenOnly(s.Error, ErrTokenInvalid) },
+	"unknown":   func(s *Scenario) { s.Error = ScenarioNotFound },
+	"nobalance": func(s *Scenario) { s.Error = ScenarioInsufficientBalance },
+	"blocked":   func(s *Scenario) { s.Error = ScenarioIPNotWhitelisted },
+	"invalid":   func(s *Scenario) { s.Error = tokenOnly(s.Error, ScenarioTokenInvalid) },
 	// Fault prefixes (faults.go) also count as known prefixes; they leave
 	// the scenario as it is.
 	"flaky": func(*Scenario) {}, "ratelimited": func(*Scenario) {}, "reset": func(*Scenario) {},
@@ -236,7 +236,7 @@ func (s Scenario) errorFor(op string) (apiError, bool, bool) {
 	if name == "" {
 		return apiError{}, false, false
 	}
-	if name == ErrNotFound {
+	if name == ScenarioNotFound {
 		return apiError{}, true, true
 	}
 	e, ok := scenarioErrors[name]

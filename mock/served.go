@@ -76,20 +76,20 @@ type statusKind struct {
 
 // statusKinds has one entry per status operation of the table (by its
 // Resource); TestStatusKinds_coverTable holds it to operation.Lookups.
-var statusKinds = map[Resource]statusKind{
-	ResourceDigiLocker: {
+var statusKinds = map[RecordKind]statusKind{
+	RecordDigiLocker: {
 		op:     operation.DigiLockerStatus,
 		stages: func(s Scenario) int { return len(s.DigiLocker) },
 		path:   func(s Scenario) []string { return texts(s.DigiLocker) },
 		body:   func(h *Handler, rec *record, stage int) any { return h.digiLockerBody(rec, stage) },
 	},
-	ResourceConsent: {
+	RecordConsent: {
 		op:     operation.ConsentStatus,
 		stages: func(s Scenario) int { return len(s.Consent) },
 		path:   func(s Scenario) []string { return texts(s.Consent) },
 		body:   func(h *Handler, rec *record, stage int) any { return consentBody(h.cfg.seed, rec, stage) },
 	},
-	ResourceFI: {
+	RecordFI: {
 		op:     operation.FinancialInformation,
 		stages: func(s Scenario) int { return len(s.FI) },
 		path:   func(s Scenario) []string { return texts(s.FI) },

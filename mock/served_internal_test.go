@@ -40,7 +40,7 @@ func TestHandle_servesEveryOperation(t *testing.T) {
 func TestStatusKinds_coverTable(t *testing.T) {
 	require.Len(t, statusKinds, len(operation.Lookups()))
 	for _, op := range operation.Lookups() {
-		k, ok := statusKinds[Resource(op.Resource)]
+		k, ok := statusKinds[RecordKind(op.Resource)]
 		require.True(t, ok, op.ID)
 		assert.Equal(t, op.ID, k.op.ID)
 		lk, ok := lookups[op.ID]

@@ -112,7 +112,7 @@ func (h *Handler) admin(w http.ResponseWriter, r *http.Request, what string) {
 		writeJSON(http.StatusOK, map[string]string{"status": "reset"})
 	case what == "create" && r.Method == http.MethodPost:
 		q := r.URL.Query()
-		ref, err := h.Create(Resource(q.Get("resource")), q.Get("id"), q.Get("scenario"))
+		ref, err := h.Create(RecordKind(q.Get("resource")), q.Get("id"), q.Get("scenario"))
 		if err != nil {
 			fail(http.StatusBadRequest, err.Error())
 			return

@@ -263,13 +263,13 @@ func TestServer_createInGo(t *testing.T) {
 	t.Parallel()
 	srv := start(t, mock.WithStrictIDs(true), mock.WithPolls(1))
 	c := connect(t, srv)
-	ref, err := srv.Create(mock.ResourceConsent, "consent-1", "revoked")
+	ref, err := srv.Create(mock.RecordConsent, "consent-1", "revoked")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"PENDING", "PROCESSING", "REVOKED", "REVOKED"},
 		c.statuses("/aa/consent?consent_ref_id="+strconv.FormatInt(ref, 10), 4))
-	_, err = srv.Create(mock.ResourceConsent, "consent-1", "")
+	_, err = srv.Create(mock.RecordConsent, "consent-1", "")
 	require.Error(t, err)
-	_, err = srv.Create(mock.ResourceFI, "bad id", "")
+	_, err = srv.Create(mock.RecordFI, "bad id", "")
 	require.Error(t, err)
 }
 

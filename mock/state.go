@@ -9,23 +9,23 @@ import (
 	"github.com/cfverify/cfverify/verification"
 )
 
-// Resource names the things the mock keeps state for.
-type Resource string
+// RecordKind names the things the mock keeps state for.
+type RecordKind string
 
 // The resources, one per status operation, plus data-availability requests.
 const (
-	ResourceDigiLocker       Resource = "digilocker"
-	ResourceConsent          Resource = "consent"
-	ResourceFI               Resource = "fi"
-	ResourceDataAvailability Resource = "data-availability"
+	RecordDigiLocker       RecordKind = "digilocker"
+	RecordConsent          RecordKind = "consent"
+	RecordFI               RecordKind = "fi"
+	RecordDataAvailability RecordKind = "data-availability"
 )
 
 // resources are the operation table's resources (operation.Operation.Resource).
-var resources = func() []Resource {
-	var out []Resource
+var resources = func() []RecordKind {
+	var out []RecordKind
 	for _, op := range operation.All {
 		if op.Resource != "" {
-			out = append(out, Resource(op.Resource))
+			out = append(out, RecordKind(op.Resource))
 		}
 	}
 	return out
@@ -34,7 +34,7 @@ var resources = func() []Resource {
 // record is one verification, consent, financial-information request or
 // data-availability request the mock has seen.
 type record struct {
-	res       Resource
+	res       RecordKind
 	id        string
 	ref       int64
 	scenario  Scenario
@@ -64,8 +64,8 @@ func (r *record) stages() int {
 // store holds the records; its mutex guards them all.
 type store struct {
 	mu    sync.Mutex
-	byID  map[Resource]map[string]*record
-	byRef map[Resource]map[int64]*record
+	byID  map[RecordKind]map[string]*record
+	byRef map[RecordKind]map[int64]*record
 	keep  retention
 	// onForget is told of each record forgotten (retention.go), with mu held.
 	onForget func(*record)
@@ -80,8 +80,8 @@ func newStore(maxRecords int, ttl time.Duration) *store {
 func (s *store) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID = map[Resource]map[string]*record{}
-	s.byRef = map[Resource]map[int64]*record{}
+	s.byID = map[RecordKind]map[string]*record{}
+	s.byRef = map[RecordKind]map[int64]*record{}
 	s.keep = retention{max: s.keep.max, ttl: s.keep.ttl}
 	for _, r := range resources {
 		s.byID[r] = map[string]*record{}
@@ -92,7 +92,7 @@ func (s *store) reset() {
 // refFor picks the reference id of a new record: derived from the id and
 // the seed (so the same id gets the same reference on every run), a
 // seven-digit number like the vendor's, moved on if taken. Call with s.mu held.
-func (s *store) refFor(seed uint64, res Resource, id string) int64 {
+func (s *store) refFor(seed uint64, res RecordKind, id string) int64 {
 	ref := int64(1_000_000 + hashID(seed, string(res), id)%9_000_000)
 	for s.byRef[res][ref] != nil {
 		ref++
@@ -125,7 +125,7 @@ func stage(polls, pollsPerStage int, elapsed, d time.Duration, stages int, insta
 
 // errExists is returned by Create for an id the mock already has.
 type errExists struct {
-	res Resource
+	res RecordKind
 	id  string
 }
 

@@ -44,20 +44,20 @@ func init() {
 }
 
 // statusEvents maps a status a resource reaches to the event it sends.
-var statusEvents = map[Resource]map[string]webhook.EventType{
-	ResourceDigiLocker: {
+var statusEvents = map[RecordKind]map[string]webhook.EventType{
+	RecordDigiLocker: {
 		string(dlAuthenticated): webhook.DigiLockerVerificationSuccess,
 		string(dlExpired):       webhook.DigiLockerVerificationLinkExpired,
 		string(dlDenied):        webhook.DigiLockerVerificationConsentDenied,
 	},
-	ResourceConsent: {
+	RecordConsent: {
 		string(csSuccess):  webhook.ConsentVerificationSuccess,
 		string(csPaused):   webhook.ConsentVerificationPaused,
 		string(csRevoked):  webhook.ConsentVerificationRevoked,
 		string(csRejected): webhook.ConsentVerificationRejected,
 		string(csExpired):  webhook.ConsentVerificationExpired,
 	},
-	ResourceFI: {
+	RecordFI: {
 		string(fiSuccess): webhook.FIVerificationSuccess,
 		string(fiActive):  webhook.FIVerificationActive,
 		string(fiFailed):  webhook.FIVerificationFailed,
@@ -70,7 +70,7 @@ var statusEvents = map[Resource]map[string]webhook.EventType{
 type WebhookDelivery struct {
 	Seq       int               `json:"seq"`
 	EventType webhook.EventType `json:"event_type"`
-	Resource  Resource          `json:"resource"`
+	Resource  RecordKind        `json:"resource"`
 	ID        string            `json:"id"`
 	Status    string            `json:"status"`    // the resource's status in the event
 	Duplicate bool              `json:"duplicate"` // a copy sent on purpose (a fault)
@@ -103,7 +103,7 @@ type webhookSender struct {
 	client *http.Client
 	log    *slog.Logger
 	check  func(context.Context, []byte) error // the spec's ValidateWebhook, when the validator has it and the self-check is on
-	report func(Violation)                     // records a body the check rejected
+	report func(SelfCheckFailure)              // records a body the check rejected
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -120,7 +120,7 @@ type webhookSender struct {
 // of the spec's x-webhooks entry).
 const webhookOperation = "verificationWebhook"
 
-func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report func(Violation)) *webhookSender {
+func newWebhookSender(cfg *config, v SpecValidator, log *slog.Logger, report func(SelfCheckFailure)) *webhookSender {
 	if cfg.webhook == nil || cfg.webhook.url == "" {
 		return nil
 	}
@@ -183,7 +183,7 @@ func (s *webhookSender) list() []WebhookDelivery {
 }
 
 // recordViolation adds a webhook body the self-check rejected to Violations.
-func (h *Handler) recordViolation(v Violation) {
+func (h *Handler) recordViolation(v SelfCheckFailure) {
 	h.statsMu.Lock()
 	h.stats.Violations++
 	h.violations = append(h.violations, v)
@@ -247,7 +247,7 @@ func (h *Handler) webhookStages(rec *record, at func(int) int) {
 // event when the status changed there, or the scenario's own event at the
 // end of the path.
 func stageEvent(rec *record, path []string, i int) (webhook.EventType, bool) {
-	if rec.res == ResourceDigiLocker && i == len(path)-1 && i > 0 {
+	if rec.res == RecordDigiLocker && i == len(path)-1 && i > 0 {
 		switch {
 		case slices.Contains(rec.names, ScenarioDigiLockerConsentExpired):
 			return webhook.DigiLockerVerificationConsentExpired, true
@@ -267,9 +267,9 @@ func stageEvent(rec *record, path []string, i int) (webhook.EventType, bool) {
 func (h *Handler) webhookBody(rec *record, ev webhook.EventType, status string, stage int) ([]byte, error) {
 	var data any
 	switch rec.res {
-	case ResourceDigiLocker:
+	case RecordDigiLocker:
 		data = h.digiLockerEventData(rec, ev, stage)
-	case ResourceConsent:
+	case RecordConsent:
 		data = map[string]string{"status": status, "consent_verification_id": rec.id}
 	default:
 		data = map[string]string{"status": status, "fi_verification_id": rec.id}
@@ -290,7 +290,7 @@ func (h *Handler) digiLockerEventData(rec *record, ev webhook.EventType, stage i
 	st := h.digiLockerBody(rec, stage)
 	if ev.Status() == "" {
 		ids := map[string]any{"verification_id": st.VerificationID}
-		if st.ReferenceID != nil {
+		if !st.ReferenceID.IsZero() {
 			ids["reference_id"] = st.ReferenceID
 		}
 		return ids
@@ -341,7 +341,7 @@ func (s *webhookSender) deliver(d *WebhookDelivery) {
 		// want it) but recorded, like a response the self-check stops.
 		if err := s.check(s.ctx, d.Body); err != nil {
 			s.log.Error("mock: webhook body breaks the spec", "event_type", string(d.EventType), "err", err)
-			s.report(Violation{Operation: webhookOperation, Err: err})
+			s.report(SelfCheckFailure{Operation: webhookOperation, Err: err})
 		}
 	}
 	wait := s.cfg.backoff
@@ -436,7 +436,7 @@ func (h *Handler) webhookSweep() {
 			}
 			h.store.mu.Lock()
 			for _, op := range operation.Lookups() {
-				for _, rec := range h.store.byID[Resource(op.Resource)] {
+				for _, rec := range h.store.byID[RecordKind(op.Resource)] {
 					h.webhookStages(rec, h.stageAt(rec))
 				}
 			}

@@ -146,7 +146,7 @@ func TestWebhooks_timeMovesStatesWithoutPolls(t *testing.T) {
 	t.Parallel()
 	recv := newHookReceiver(t, mock.DefaultClientSecret)
 	srv := start(t, mock.WithPolls(0), mock.WithStageDuration(20*time.Millisecond), mock.WithWebhookURL(recv.url))
-	_, err := srv.Create(mock.ResourceConsent, "paused_timed", "")
+	_, err := srv.Create(mock.RecordConsent, "paused_timed", "")
 	require.NoError(t, err)
 	// Nobody polls: the sweep notices the status change.
 	ds := settled(t, srv, 1)

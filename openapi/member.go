@@ -4,14 +4,34 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/cfverify/cfverify/internal/specmember"
 )
 
-// ValidateResponseMember checks one top-level member of a JSON object
+// The member checks are the mock's, not the public API's: they reach it
+// through internal/specmember.
+func init() {
+	specmember.Register(
+		func(validator any, ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (bool, error) {
+			v, ok := validator.(*Validator)
+			if !ok {
+				return false, nil
+			}
+			return v.validateResponseMember(ctx, operationID, status, header, name, value)
+		},
+		func(validator any, ctx context.Context, req *http.Request, name string, value []byte) (bool, error) {
+			v, ok := validator.(*Validator)
+			if !ok {
+				return false, nil
+			}
+			return v.validateRequestMember(ctx, req, name, value)
+		})
+}
+
+// validateResponseMember checks one top-level member of a JSON object
 // response body on its own: value, the member's JSON, against the schema
 // the spec gives the property name in the response to operationID with
 // status and the header's Content-Type. Violations carry the paths and
@@ -38,7 +58,7 @@ import (
 //     is left to the whole body's check to report.
 //
 // The error is nil or a *ValidationError.
-func (v *Validator) ValidateResponseMember(ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (independent bool, err error) {
+func (v *Validator) validateResponseMember(ctx context.Context, operationID string, status int, header http.Header, name string, value []byte) (independent bool, err error) {
 	property := v.independentMember(operationID, status, header, name)
 	if property == nil {
 		return false, nil
@@ -61,7 +81,7 @@ func (v *Validator) ValidateResponseMember(ctx context.Context, operationID stri
 }
 
 // independentMember returns the schema of the body's property name when
-// ValidateResponseMember may check it on its own, or nil.
+// validateResponseMember may check it on its own, or nil.
 func (v *Validator) independentMember(operationID string, status int, header http.Header, name string) *openapi3.SchemaRef {
 	o := v.ops[operationID]
 	if o == nil {
@@ -97,14 +117,14 @@ func splittableMember(content openapi3.Content, contentType, name string) *opena
 	return property
 }
 
-// ValidateRequestMember is ValidateResponseMember for a request body: it
+// validateRequestMember is validateResponseMember for a request body: it
 // checks value, the JSON of the top-level member name of req's body,
 // against the schema the spec gives it, as ValidateRequest checks the
 // whole body (req's body is not read). independent is true under the
 // same conditions, for the request body's schema. With independent true, ValidateRequest
 // of a body is exactly ValidateRequest of the body with that member
-// replaced by a valid stand-in (SplitMember), plus this check.
-func (v *Validator) ValidateRequestMember(ctx context.Context, req *http.Request, name string, value []byte) (independent bool, err error) {
+// replaced by a valid stand-in (specmember.Split), plus this check.
+func (v *Validator) validateRequestMember(ctx context.Context, req *http.Request, name string, value []byte) (independent bool, err error) {
 	path := ""
 	if req.URL != nil {
 		path = req.URL.Path
@@ -163,44 +183,6 @@ func decodeScalarAsRequest(value []byte) (any, bool) {
 		return nil, false
 	}
 	return n, true
-}
-
-// SplitMember finds the top-level member name of a JSON object body and
-// returns body with that member's value replaced by standIn (template),
-// every other byte as it was, and the member's value as it was. ok is
-// false, and nothing is returned, when body is not one valid JSON object
-// (by encoding/json/jsontext's strict rules: no repeated names, valid
-// UTF-8) or has no member name.
-func SplitMember(body []byte, name string, standIn []byte) (template, value []byte, ok bool) {
-	dec := jsontext.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, nil, false
-	}
-	var start, end int64 = -1, -1
-	for dec.PeekKind() != '}' {
-		key, err := dec.ReadToken()
-		if err != nil {
-			return nil, nil, false
-		}
-		matches := key.String() == name // the token is void after the next read
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return nil, nil, false
-		}
-		if matches {
-			end = dec.InputOffset()
-			start = end - int64(len(raw))
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil { // the closing brace
-		return nil, nil, false
-	}
-	if _, err := dec.ReadToken(); err != io.EOF || start < 0 {
-		return nil, nil, false // trailing data, or no such member
-	}
-	template = make([]byte, 0, len(body)-int(end-start)+len(standIn))
-	template = append(append(append(template, body[:start]...), standIn...), body[end:]...)
-	return template, body[start:end], true
 }
 
 // scalarWithoutEnum reports whether every schema s reaches through oneOf,

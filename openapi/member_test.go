@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cfverify/cfverify/internal/specmember"
 )
 
 // memberValues are values tried in every independent member: valid for
@@ -52,7 +53,7 @@ func withMember(t *testing.T, body map[string]json.RawMessage, name, value strin
 	return data
 }
 
-// Where ValidateResponseMember says a member is independent, the strict
+// Where validateResponseMember says a member is independent, the strict
 // check of a body is exactly the strict check of the body with that member
 // replaced by a valid stand-in, plus the member's own check: the same
 // violations, on every fixture and negative with every member set to every
@@ -74,7 +75,7 @@ func TestValidateResponseMember_agreesWithTheWholeBody(t *testing.T) {
 			values := append([]string{string(body[name])}, memberValues...)
 			standIn := ""
 			for _, value := range values {
-				independent, err := v.ValidateResponseMember(ctx, b.op, b.status, jsonHeader, name, []byte(value))
+				independent, err := v.validateResponseMember(ctx, b.op, b.status, jsonHeader, name, []byte(value))
 				if !independent {
 					break
 				}
@@ -92,7 +93,7 @@ func TestValidateResponseMember_agreesWithTheWholeBody(t *testing.T) {
 			for _, value := range values {
 				whole := withMember(t, body, name, value)
 				_, wholeErr := v.ValidateResponseStrict(ctx, b.op, b.status, jsonHeader, whole)
-				independent, memberErr := v.ValidateResponseMember(ctx, b.op, b.status, jsonHeader, name, []byte(value))
+				independent, memberErr := v.validateResponseMember(ctx, b.op, b.status, jsonHeader, name, []byte(value))
 				if !independent {
 					assert.Contains(t, "{[", value[:1], "%s: %s: only an object or array value is refused", b.name, name)
 					continue
@@ -134,13 +135,13 @@ func TestValidateResponseMember_refusesWhatDependsOnMore(t *testing.T) {
 		{"noSuchOperation", 200, "reference_id", false},
 	}
 	for _, c := range cases {
-		got, err := v.ValidateResponseMember(t.Context(), c.op, c.status, jsonHeader, c.name, []byte(`1`))
+		got, err := v.validateResponseMember(t.Context(), c.op, c.status, jsonHeader, c.name, []byte(`1`))
 		assert.Equal(t, c.want, got, "%s %d %s", c.op, c.status, c.name)
 		if !got {
 			assert.NoError(t, err, "nothing is checked when it is not independent")
 		}
 	}
-	got, _ := v.ValidateResponseMember(t.Context(), "getDataAvailability", 200, nil, "reference_id", []byte(`1`))
+	got, _ := v.validateResponseMember(t.Context(), "getDataAvailability", 200, nil, "reference_id", []byte(`1`))
 	assert.False(t, got, "no Content-Type: the body is not known to be JSON")
 }
 
@@ -149,7 +150,7 @@ func TestValidateResponseMember_reportsAtTheMembersPath(t *testing.T) {
 	t.Parallel()
 	v, err := DefaultValidator()
 	require.NoError(t, err)
-	independent, err := v.ValidateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`4242`))
+	independent, err := v.validateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`4242`))
 	require.True(t, independent)
 	var verr *ValidationError
 	require.ErrorAs(t, err, &verr)
@@ -157,10 +158,10 @@ func TestValidateResponseMember_reportsAtTheMembersPath(t *testing.T) {
 	assert.Equal(t, "$.verification_id", verr.Violations[0].Path)
 	assert.NotContains(t, verr.Error(), "4242")
 
-	independent, err = v.ValidateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`"da-1"`))
+	independent, err = v.validateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`"da-1"`))
 	assert.True(t, independent)
 	assert.NoError(t, err)
-	independent, err = v.ValidateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`"da-1`))
+	independent, err = v.validateResponseMember(t.Context(), "getDataAvailability", 200, jsonHeader, "verification_id", []byte(`"da-1`))
 	assert.False(t, independent, "not JSON: the whole body's check says so")
 	assert.NoError(t, err)
 }
@@ -179,8 +180,8 @@ var requestBodies = []string{
 	`{"verification_id":%s,"user":"MOBILE","extra":{"verification_id":1}}`,
 }
 
-// Where ValidateRequestMember says a member is independent, ValidateRequest
-// of a body is exactly ValidateRequest of SplitMember's template plus the
+// Where validateRequestMember says a member is independent, ValidateRequest
+// of a body is exactly ValidateRequest of specmember.Split's template plus the
 // member's own check: the same violations, for every body in requestBodies
 // with every value in memberValues, with and without credentials.
 func TestValidateRequestMember_agreesWithTheWholeBody(t *testing.T) {
@@ -195,19 +196,19 @@ func TestValidateRequestMember_agreesWithTheWholeBody(t *testing.T) {
 	var split int
 	for _, header := range []map[string]string{good, noSecret} {
 		req := newRequest(t, http.MethodPost, "/verification/user/data-availability", header)
-		independent, err := v.ValidateRequestMember(ctx, req, "verification_id", []byte(standIn))
+		independent, err := v.validateRequestMember(ctx, req, "verification_id", []byte(standIn))
 		require.True(t, independent)
 		require.NoError(t, err, "the stand-in is valid")
 		for _, form := range requestBodies {
 			for _, value := range values {
 				body := []byte(fmt.Sprintf(form, value))
 				wholeErr := v.ValidateRequest(ctx, req, body)
-				template, member, ok := SplitMember(body, "verification_id", []byte(standIn))
+				template, member, ok := specmember.Split(body, "verification_id", []byte(standIn))
 				if !ok {
 					continue
 				}
 				assert.Equal(t, value, string(member))
-				independent, memberErr := v.ValidateRequestMember(ctx, req, "verification_id", member)
+				independent, memberErr := v.validateRequestMember(ctx, req, "verification_id", member)
 				if !independent {
 					assert.Contains(t, "{[", value[:1], "only an object or array value is refused")
 					continue
@@ -231,74 +232,16 @@ func TestValidateRequestMember_refusesWhatDependsOnMore(t *testing.T) {
 	header := map[string]string{"Content-Type": "application/json"}
 	da := newRequest(t, http.MethodPost, "/verification/user/data-availability", header)
 	for name, want := range map[string]bool{"verification_id": true, "user": false, "absent": false} {
-		got, err := v.ValidateRequestMember(t.Context(), da, name, []byte(`"x"`))
+		got, err := v.validateRequestMember(t.Context(), da, name, []byte(`"x"`))
 		assert.Equal(t, want, got, name)
 		if !got {
 			assert.NoError(t, err)
 		}
 	}
-	got, _ := v.ValidateRequestMember(t.Context(), da, "verification_id", []byte(`{"a":1}`))
+	got, _ := v.validateRequestMember(t.Context(), da, "verification_id", []byte(`{"a":1}`))
 	assert.False(t, got, "an object is never split off")
-	got, _ = v.ValidateRequestMember(t.Context(), newRequest(t, http.MethodPost, "/verification/user/data-availability", nil), "verification_id", []byte(`"x"`))
+	got, _ = v.validateRequestMember(t.Context(), newRequest(t, http.MethodPost, "/verification/user/data-availability", nil), "verification_id", []byte(`"x"`))
 	assert.False(t, got, "no Content-Type: not known to be JSON")
-	got, _ = v.ValidateRequestMember(t.Context(), newRequest(t, http.MethodPost, "/verification/nowhere", header), "verification_id", []byte(`"x"`))
+	got, _ = v.validateRequestMember(t.Context(), newRequest(t, http.MethodPost, "/verification/nowhere", header), "verification_id", []byte(`"x"`))
 	assert.False(t, got, "no operation")
-}
-
-func TestSplitMember(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		body, template, value string
-		ok                    bool
-	}{
-		{`{"a":1,"id":"x-1","b":[{"id":2}]}`, `{"a":1,"id":"S","b":[{"id":2}]}`, `"x-1"`, true},
-		{" {\n \"id\" :\t\"x\" } ", " {\n \"id\" :\t\"S\" } ", `"x"`, true},
-		{`{"i\u0064":"x"}`, `{"i\u0064":"S"}`, `"x"`, true},
-		{`{"b":{"id":"nested"}}`, ``, ``, false},
-		{`{"id":"x","id":"y"}`, ``, ``, false},
-		{`{"id":"x"} {}`, ``, ``, false},
-		{`{"id":"x"`, ``, ``, false},
-		{`["id"]`, ``, ``, false},
-		{"{\"id\":\"\xff\"}", ``, ``, false},
-		{``, ``, ``, false},
-	}
-	for _, c := range cases {
-		template, value, ok := SplitMember([]byte(c.body), "id", []byte(`"S"`))
-		assert.Equal(t, c.ok, ok, c.body)
-		assert.Equal(t, c.template, string(template), c.body)
-		assert.Equal(t, c.value, string(value), c.body)
-	}
-}
-
-// FuzzSplitMember: whatever the body, a split is exact: splitting the
-// template puts the value back, byte for byte, and the value is the one
-// encoding/json reads for that member.
-func FuzzSplitMember(f *testing.F) {
-	for _, form := range requestBodies {
-		f.Add([]byte(fmt.Sprintf(form, `"da-1"`)))
-	}
-	f.Add([]byte(`{"verification_id":1,"verification_id":2}`))
-	f.Add([]byte(`{"verification\u005fid" : {"a":[1,"}"]} }`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		const name = "verification_id"
-		template, value, ok := SplitMember(body, name, []byte(`"shape"`))
-		if !ok {
-			return
-		}
-		back, standIn, ok := SplitMember(template, name, value)
-		if !ok || !bytes.Equal(back, body) || string(standIn) != `"shape"` {
-			t.Fatalf("split of %q is not undone: %q, %q", body, back, standIn)
-		}
-		var whole map[string]json.RawMessage
-		if err := json.Unmarshal(body, &whole); err != nil {
-			t.Fatalf("split a body encoding/json refuses: %v", err)
-		}
-		var want, got any
-		if json.Unmarshal(whole[name], &want) != nil || json.Unmarshal(value, &got) != nil {
-			t.Fatalf("the member is not JSON: %q", value)
-		}
-		if !reflect.DeepEqual(want, got) {
-			t.Fatalf("split %q, encoding/json reads %q", value, whole[name])
-		}
-	})
 }

@@ -8,6 +8,19 @@
 // path), Validator.Drift lists what a response has that the spec does not
 // (unknown properties, unlisted enum values), and ValidatingTransport does
 // both for every call made through an http.Client.
+//
+// # What this package promises
+//
+// Load, MustLoad, NewValidator and Validator.Doc hand out the document as
+// kin-openapi's model (*openapi3.T, from github.com/getkin/kin-openapi, a v0
+// module), because that is the model the validation runs on and a reader of
+// the spec wants all of it: paths, examples, extensions. Those types are part
+// of this package's API as kin-openapi defines them: cfverify pins one
+// kin-openapi version per release (go.mod) and names an upgrade that changes
+// them in its change notes. Everything else here (Validator's methods,
+// ValidationError, Violation, DriftFinding, ValidatingTransport) is
+// cfverify's own and follows the module's compatibility promise, which make
+// api-check enforces.
 package openapi
 
 import (

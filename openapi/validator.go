@@ -31,7 +31,7 @@ type Validator struct {
 	responseOptions *openapi3filter.Options
 	schemaOptions   []openapi3.SchemaValidationOption
 	// memberRequestOptions are the options kin-openapi validates a request
-	// body with (ValidateRequestMember).
+	// body with (validateRequestMember).
 	memberRequestOptions []openapi3.SchemaValidationOption
 
 	drift *driftCompiler

@@ -182,3 +182,42 @@ func TestVocabulary_everyListNamesItsSource(t *testing.T) {
 	}
 	assert.Equal(t, 16, open, "the open fields")
 }
+
+// TestEnumsNameEveryValue: every enum that becomes a Go type names each of
+// its values for Go (x-enum-varnames), one name per value. The generator adds
+// no prefix of its own (openapi/oapi-codegen.yaml), so an enum without the
+// list would get bare constants such as MOBILE.
+func TestEnumsNameEveryValue(t *testing.T) {
+	t.Parallel()
+	doc := mustDefault(t).Doc()
+	enums := 0
+	var visit func(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool)
+	visit = func(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		// An inline enum with x-go-type reuses a named type's constants.
+		if _, reuses := s.Extensions["x-go-type"]; len(s.Enum) > 0 && !reuses {
+			enums++
+			names, _ := s.Extensions["x-enum-varnames"].([]any)
+			assert.Len(t, names, len(s.Enum), "%s: x-enum-varnames names each value", path)
+		}
+		for name, p := range s.Properties {
+			visit(path+"."+name, p.Value, seen)
+		}
+		if s.Items != nil {
+			visit(path+"[]", s.Items.Value, seen)
+		}
+		for _, group := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, b := range group {
+				visit(path, b.Value, seen)
+			}
+		}
+	}
+	seen := map[*openapi3.Schema]bool{}
+	for _, name := range sortedKeys(doc.Components.Schemas) {
+		visit(name, doc.Components.Schemas[name].Value, seen)
+	}
+	assert.Equal(t, 19, enums, "the enums that become Go types")
+}

@@ -33,7 +33,7 @@ func newTestClient(t testing.TB, base string, opts ...client.Option) *client.Cli
 	t.Helper()
 	all := append([]client.Option{client.WithBaseURL(base + "/verification"),
 		client.WithCredentials("cf_rel_client", "cf_rel_secret"),
-		client.WithRetryPolicy(client.RetryPolicy{}), client.WithTimeout(5 * time.Second)}, opts...)
+		client.WithRetryPolicy(client.RetryPolicy{}), client.WithAttemptTimeout(5 * time.Second)}, opts...)
 	c, err := client.New(all...)
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
@@ -349,7 +349,7 @@ func FuzzResponsePath(f *testing.F) {
 	}))
 	defer srv.Close()
 	c, err := client.New(client.WithBaseURL(srv.URL+"/verification"), client.WithCredentials("cf_rel_client", "cf_rel_secret"),
-		client.WithRetryPolicy(client.RetryPolicy{}), client.WithTimeout(5*time.Second), client.WithMaxResponseBytes(1<<20))
+		client.WithRetryPolicy(client.RetryPolicy{}), client.WithAttemptTimeout(5*time.Second), client.WithMaxResponseBytes(1<<20))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -210,7 +210,7 @@ func TestLeaks_logsAndErrors(t *testing.T) {
 	newC := func(secret string, opts ...client.Option) *client.Client {
 		c, err := client.New(append([]client.Option{client.WithBaseURL(srv.URL + mock.BasePath),
 			client.WithCredentials(relClientID, secret), client.WithPublicKeyPEM(publicPEM(t)),
-			client.WithLogger(capt.logger()), client.WithTimeout(5 * time.Second),
+			client.WithLogger(capt.logger()), client.WithAttemptTimeout(5 * time.Second),
 			client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 2 * time.Second})},
 			opts...)...)
 		require.NoError(t, err)
@@ -229,9 +229,9 @@ func TestLeaks_logsAndErrors(t *testing.T) {
 	for i, p := range prefixes {
 		id := fmt.Sprintf("%sleak-%d", p, i)
 		calls += 5
-		_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: "9811122233"})
+		_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: "9811122233"})
 		capt.err(err)
-		_, err = c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: "9811122233"}) // 409
+		_, err = c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: "9811122233"}) // 409
 		capt.err(err)
 		_, err = c.UserDetails(ctx, p+testToken)
 		capt.err(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/openapi/wire"
 )
 
 // Secrets the suite sends; none may ever reach another host or a log line.
@@ -227,7 +228,7 @@ func FuzzClientInput(f *testing.F) {
 	}))
 	defer srv.Close()
 	c, err := client.New(client.WithBaseURL(srv.URL+"/verification"), client.WithCredentials(relClientID, relSecret),
-		client.WithRetryPolicy(client.RetryPolicy{}), client.WithTimeout(5*time.Second))
+		client.WithRetryPolicy(client.RetryPolicy{}), client.WithAttemptTimeout(5*time.Second))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -241,7 +242,10 @@ func FuzzClientInput(f *testing.F) {
 		if header {
 			opts = append(opts, client.WithHeader(hName, hValue))
 		}
-		lookup := client.Lookup{VerificationID: id, ReferenceID: ref}
+		lookup := client.Lookup{VerificationID: id}
+		if ref != 0 {
+			lookup.ReferenceID = wire.NewIntID(ref)
+		}
 		lookupOK := (id != "") != (ref != 0) && (id == "" || idRE.MatchString(id)) && ref >= 0
 		calls := []struct {
 			name string
@@ -249,7 +253,7 @@ func FuzzClientInput(f *testing.F) {
 			call func(ctx context.Context) error
 		}{
 			{client.OpDataAvailability, idRE.MatchString(id) && mobileRE.MatchString(mobile), func(ctx context.Context) error {
-				_, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: mobile}, opts...)
+				_, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: mobile}, opts...)
 				return err
 			}},
 			{client.OpUserDetails, tokenRE.MatchString(token), func(ctx context.Context) error {

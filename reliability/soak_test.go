@@ -151,7 +151,7 @@ func planCall(i int) soakCall {
 		}
 		return soakCall{op: client.OpDataAvailability, wantCode: want,
 			run: func(ctx context.Context, c *client.Client) (any, error) {
-				return c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id, Mobile: "9000000001"})
+				return c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id, Mobile: "9000000001"})
 			},
 			check: func(res any) error {
 				da := res.(*verification.DataAvailability)
@@ -303,7 +303,7 @@ func TestSoak(t *testing.T) {
 
 	c, err := client.New(client.WithBaseURL(srv.URL+mock.BasePath),
 		client.WithCredentials(mock.DefaultClientID, mock.DefaultClientSecret),
-		client.WithRetryPolicy(soakPolicy), client.WithTimeout(soakAttemptTimeout))
+		client.WithRetryPolicy(soakPolicy), client.WithAttemptTimeout(soakAttemptTimeout))
 	require.NoError(t, err)
 
 	type outcome struct {

@@ -32,7 +32,7 @@ const (
 
 var allOps = []opCase{
 	{client.OpDataAvailability, true, func(ctx context.Context, c *client.Client) (any, error) {
-		return c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: testID, Mobile: "9000000001"})
+		return c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: testID, Mobile: "9000000001"})
 	}},
 	{client.OpUserDetails, false, func(ctx context.Context, c *client.Client) (any, error) {
 		return c.UserDetails(ctx, testToken)
@@ -141,9 +141,9 @@ func TestTimeouts_slowAndSilentServers(t *testing.T) {
 				opts := []client.Option{client.WithBaseURL(srv.base + "/verification"),
 					client.WithCredentials("cf_rel_client", "cf_rel_secret")}
 				if bound == "attempt timeout" {
-					opts = append(opts, client.WithTimeout(limit), client.WithRetryPolicy(client.RetryPolicy{}))
+					opts = append(opts, client.WithAttemptTimeout(limit), client.WithRetryPolicy(client.RetryPolicy{}))
 				} else {
-					opts = append(opts, client.WithTimeout(time.Minute), client.WithRetryPolicy(client.DefaultRetryPolicy()))
+					opts = append(opts, client.WithAttemptTimeout(time.Minute), client.WithRetryPolicy(client.DefaultRetryPolicy()))
 				}
 				c, err := client.New(opts...)
 				require.NoError(t, err)

@@ -1,55 +1,8 @@
 package verification
 
-// Friendly names for the status values the client, the mock and
-// callers test most, and the predicates the Wait helpers stop on. The
-// generated constants (DigiLockerStatusValueAUTHENTICATED, …) are the same
-// values; these are the ones to use.
-
-// DigiLocker statuses. PENDING is transient; the others are terminal.
-const (
-	DigiLockerPending       = DigiLockerStatusValuePENDING
-	DigiLockerAuthenticated = DigiLockerStatusValueAUTHENTICATED
-	DigiLockerExpired       = DigiLockerStatusValueEXPIRED
-	DigiLockerConsentDenied = DigiLockerStatusValueCONSENTDENIED
-)
-
-// Consent statuses. PENDING and PROCESSING are transient; the others are
-// terminal.
-const (
-	ConsentPending    = ConsentStatusValuePENDING
-	ConsentProcessing = ConsentStatusValuePROCESSING
-	ConsentSuccess    = ConsentStatusValueSUCCESS
-	ConsentPaused     = ConsentStatusValuePAUSED
-	ConsentExpired    = ConsentStatusValueEXPIRED
-	ConsentRevoked    = ConsentStatusValueREVOKED
-	ConsentRejected   = ConsentStatusValueREJECTED
-)
-
-// Financial-information statuses. PENDING and ACTIVE are transient; the
-// others are terminal.
-const (
-	FIPending = FIStatusValuePENDING
-	FIActive  = FIStatusValueACTIVE
-	FISuccess = FIStatusValueSUCCESS
-	FIFailed  = FIStatusValueFAILED
-	FIExpired = FIStatusValueEXPIRED
-)
-
-// Statuses of one account in a FinancialInformation answer. READY and
-// PENDING are transient; the others are final.
-const (
-	AccountReady     = FIAccountStatusREADY
-	AccountPending   = FIAccountStatusPENDING
-	AccountDelivered = FIAccountStatusDELIVERED
-	AccountDenied    = FIAccountStatusDENIED
-	AccountTimeout   = FIAccountStatusTIMEOUT
-)
-
-// Directions of a transaction.
-const (
-	Credit = TransactionTypeCREDIT
-	Debit  = TransactionTypeDEBIT
-)
+// The predicates the Wait helpers stop on. The status constants
+// (DigiLockerExpired, ConsentSuccess, …) are generated from the spec's
+// x-enum-varnames: one name per value.
 
 // IsTerminalDigiLocker reports whether a DigiLocker status is final:
 // AUTHENTICATED, EXPIRED or CONSENT_DENIED. Unknown values are not.

@@ -126,31 +126,31 @@ func (e ConsentMode) Valid() bool {
 
 // Defines values for ConsentStatusValue.
 const (
-	ConsentStatusValueEXPIRED    ConsentStatusValue = "EXPIRED"
-	ConsentStatusValuePAUSED     ConsentStatusValue = "PAUSED"
-	ConsentStatusValuePENDING    ConsentStatusValue = "PENDING"
-	ConsentStatusValuePROCESSING ConsentStatusValue = "PROCESSING"
-	ConsentStatusValueREJECTED   ConsentStatusValue = "REJECTED"
-	ConsentStatusValueREVOKED    ConsentStatusValue = "REVOKED"
-	ConsentStatusValueSUCCESS    ConsentStatusValue = "SUCCESS"
+	ConsentExpired    ConsentStatusValue = "EXPIRED"
+	ConsentPaused     ConsentStatusValue = "PAUSED"
+	ConsentPending    ConsentStatusValue = "PENDING"
+	ConsentProcessing ConsentStatusValue = "PROCESSING"
+	ConsentRejected   ConsentStatusValue = "REJECTED"
+	ConsentRevoked    ConsentStatusValue = "REVOKED"
+	ConsentSuccess    ConsentStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentStatusValue enum.
 func (e ConsentStatusValue) Valid() bool {
 	switch e {
-	case ConsentStatusValueEXPIRED:
+	case ConsentExpired:
 		return true
-	case ConsentStatusValuePAUSED:
+	case ConsentPaused:
 		return true
-	case ConsentStatusValuePENDING:
+	case ConsentPending:
 		return true
-	case ConsentStatusValuePROCESSING:
+	case ConsentProcessing:
 		return true
-	case ConsentStatusValueREJECTED:
+	case ConsentRejected:
 		return true
-	case ConsentStatusValueREVOKED:
+	case ConsentRevoked:
 		return true
-	case ConsentStatusValueSUCCESS:
+	case ConsentSuccess:
 		return true
 	default:
 		return false
@@ -183,22 +183,22 @@ func (e ConsentType) Valid() bool {
 
 // Defines values for DigiLockerStatusValue.
 const (
-	DigiLockerStatusValueAUTHENTICATED DigiLockerStatusValue = "AUTHENTICATED"
-	DigiLockerStatusValueCONSENTDENIED DigiLockerStatusValue = "CONSENT_DENIED"
-	DigiLockerStatusValueEXPIRED       DigiLockerStatusValue = "EXPIRED"
-	DigiLockerStatusValuePENDING       DigiLockerStatusValue = "PENDING"
+	DigiLockerAuthenticated DigiLockerStatusValue = "AUTHENTICATED"
+	DigiLockerConsentDenied DigiLockerStatusValue = "CONSENT_DENIED"
+	DigiLockerExpired       DigiLockerStatusValue = "EXPIRED"
+	DigiLockerPending       DigiLockerStatusValue = "PENDING"
 )
 
 // Valid indicates whether the value is a known member of the DigiLockerStatusValue enum.
 func (e DigiLockerStatusValue) Valid() bool {
 	switch e {
-	case DigiLockerStatusValueAUTHENTICATED:
+	case DigiLockerAuthenticated:
 		return true
-	case DigiLockerStatusValueCONSENTDENIED:
+	case DigiLockerConsentDenied:
 		return true
-	case DigiLockerStatusValueEXPIRED:
+	case DigiLockerExpired:
 		return true
-	case DigiLockerStatusValuePENDING:
+	case DigiLockerPending:
 		return true
 	default:
 		return false
@@ -225,25 +225,25 @@ func (e DigiLockerUserDetailsEaadhaar) Valid() bool {
 
 // Defines values for FIAccountStatus.
 const (
-	FIAccountStatusDELIVERED FIAccountStatus = "DELIVERED"
-	FIAccountStatusDENIED    FIAccountStatus = "DENIED"
-	FIAccountStatusPENDING   FIAccountStatus = "PENDING"
-	FIAccountStatusREADY     FIAccountStatus = "READY"
-	FIAccountStatusTIMEOUT   FIAccountStatus = "TIMEOUT"
+	AccountDelivered FIAccountStatus = "DELIVERED"
+	AccountDenied    FIAccountStatus = "DENIED"
+	AccountPending   FIAccountStatus = "PENDING"
+	AccountReady     FIAccountStatus = "READY"
+	AccountTimeout   FIAccountStatus = "TIMEOUT"
 )
 
 // Valid indicates whether the value is a known member of the FIAccountStatus enum.
 func (e FIAccountStatus) Valid() bool {
 	switch e {
-	case FIAccountStatusDELIVERED:
+	case AccountDelivered:
 		return true
-	case FIAccountStatusDENIED:
+	case AccountDenied:
 		return true
-	case FIAccountStatusPENDING:
+	case AccountPending:
 		return true
-	case FIAccountStatusREADY:
+	case AccountReady:
 		return true
-	case FIAccountStatusTIMEOUT:
+	case AccountTimeout:
 		return true
 	default:
 		return false
@@ -252,25 +252,25 @@ func (e FIAccountStatus) Valid() bool {
 
 // Defines values for FIStatusValue.
 const (
-	FIStatusValueACTIVE  FIStatusValue = "ACTIVE"
-	FIStatusValueEXPIRED FIStatusValue = "EXPIRED"
-	FIStatusValueFAILED  FIStatusValue = "FAILED"
-	FIStatusValuePENDING FIStatusValue = "PENDING"
-	FIStatusValueSUCCESS FIStatusValue = "SUCCESS"
+	FIActive  FIStatusValue = "ACTIVE"
+	FIExpired FIStatusValue = "EXPIRED"
+	FIFailed  FIStatusValue = "FAILED"
+	FIPending FIStatusValue = "PENDING"
+	FISuccess FIStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the FIStatusValue enum.
 func (e FIStatusValue) Valid() bool {
 	switch e {
-	case FIStatusValueACTIVE:
+	case FIActive:
 		return true
-	case FIStatusValueEXPIRED:
+	case FIExpired:
 		return true
-	case FIStatusValueFAILED:
+	case FIFailed:
 		return true
-	case FIStatusValuePENDING:
+	case FIPending:
 		return true
-	case FIStatusValueSUCCESS:
+	case FISuccess:
 		return true
 	default:
 		return false
@@ -438,94 +438,16 @@ func (e TransactionMode) Valid() bool {
 
 // Defines values for TransactionType.
 const (
-	TransactionTypeCREDIT TransactionType = "CREDIT"
-	TransactionTypeDEBIT  TransactionType = "DEBIT"
+	Credit TransactionType = "CREDIT"
+	Debit  TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
-	case TransactionTypeCREDIT:
+	case Credit:
 		return true
-	case TransactionTypeDEBIT:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for WebhookConsentEventEventType.
-const (
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_EXPIRED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED   WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_PAUSED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REJECTED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_REVOKED"
-	WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS  WebhookConsentEventEventType = "AA_CONSENT_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookConsentEventEventType enum.
-func (e WebhookConsentEventEventType) Valid() bool {
-	switch e {
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONEXPIRED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONPAUSED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREJECTED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONREVOKED:
-		return true
-	case WebhookConsentEventEventTypeAACONSENTVERIFICATIONSUCCESS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for WebhookDigiLockerEventEventType.
-const (
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED  WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_DENIED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_CONSENT_EXPIRED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_FAILURE"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED    WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_LINK_EXPIRED"
-	WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS        WebhookDigiLockerEventEventType = "DIGILOCKER_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookDigiLockerEventEventType enum.
-func (e WebhookDigiLockerEventEventType) Valid() bool {
-	switch e {
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTDENIED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONCONSENTEXPIRED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONFAILURE:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONLINKEXPIRED:
-		return true
-	case WebhookDigiLockerEventEventTypeDIGILOCKERVERIFICATIONSUCCESS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for WebhookFIEventEventType.
-const (
-	WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE  WebhookFIEventEventType = "AA_FI_VERIFICATION_ACTIVE"
-	WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED WebhookFIEventEventType = "AA_FI_VERIFICATION_EXPIRED"
-	WebhookFIEventEventTypeAAFIVERIFICATIONFAILED  WebhookFIEventEventType = "AA_FI_VERIFICATION_FAILED"
-	WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS WebhookFIEventEventType = "AA_FI_VERIFICATION_SUCCESS"
-)
-
-// Valid indicates whether the value is a known member of the WebhookFIEventEventType enum.
-func (e WebhookFIEventEventType) Valid() bool {
-	switch e {
-	case WebhookFIEventEventTypeAAFIVERIFICATIONACTIVE:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONEXPIRED:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONFAILED:
-		return true
-	case WebhookFIEventEventTypeAAFIVERIFICATIONSUCCESS:
+	case Debit:
 		return true
 	default:
 		return false
@@ -534,41 +456,41 @@ func (e WebhookFIEventEventType) Valid() bool {
 
 // AadhaarMetadata Aadhaar details. Personal data: mask before logging.
 type AadhaarMetadata struct {
-	// Aadhaar The Aadhaar number, masked by the server except for its last four digits.
+	// The Aadhaar number, masked by the server except for its last four digits.
 	//
 	// Example: xxxxxxxx9012
 	Aadhaar *string `json:"aadhaar,omitempty"`
 
-	// Address The address as one line.
+	// The address as one line.
 	Address *string `json:"address,omitempty"`
 
-	// CareOf The care-of line (S/O, D/O, W/O, C/O).
+	// The care-of line (S/O, D/O, W/O, C/O).
 	CareOf *string `json:"care_of,omitempty"`
 
-	// DOB Date of birth, `DD-MM-YYYY`.
+	// Date of birth, `DD-MM-YYYY`.
 	//
 	// Example: 02-02-1995
 	DOB *string `json:"dob,omitempty"`
 
-	// Email Email address on record.
+	// Email address on record.
 	Email *string `json:"email,omitempty"`
 
-	// Gender Gender as Aadhaar records it; the vendor's examples show `M` and `Male`.
+	// Gender as Aadhaar records it; the vendor's examples show `M` and `Male`.
 	Gender *string `json:"gender,omitempty"`
 
-	// MobileHash Hash of the mobile number linked to the Aadhaar.
+	// Hash of the mobile number linked to the Aadhaar.
 	MobileHash *string `json:"mobile_hash,omitempty"`
 
-	// Name Full name.
+	// Full name.
 	Name *string `json:"name,omitempty"`
 
-	// PhotoLink The photo, base64-encoded.
+	// The photo, base64-encoded.
 	PhotoLink *string `json:"photo_link,omitempty"`
 
-	// SplitAddress The Aadhaar address in its parts.
+	// The Aadhaar address in its parts.
 	SplitAddress *SplitAddress `json:"split_address,omitempty"`
 
-	// YearOfBirth Year of birth, `YYYY`.
+	// Year of birth, `YYYY`.
 	//
 	// Example: 1995
 	YearOfBirth *string `json:"year_of_birth,omitempty"`
@@ -576,65 +498,65 @@ type AadhaarMetadata struct {
 
 // AadhaarRecord defines model for AadhaarRecord.
 type AadhaarRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Aadhaar details. Personal data: mask before logging.
+	// Aadhaar details. Personal data: mask before logging.
 	Metadata *AadhaarMetadata `json:"metadata,omitempty"`
 }
 
-// AccountFacility An account's additional facility, as the ReBIT Deposit FI schema
+// AccountFacility is an account's additional facility, as the ReBIT Deposit FI schema
 // lists them: overdraft (`OD`) or cash credit (`CC`); the vendor's
 // example shows `OD`. The `facility` field is open.
 type AccountFacility string
 
-// AccountHolder The account holder as the bank has them. Personal data.
+// AccountHolder is the account holder as the bank has them. Personal data.
 type AccountHolder struct {
-	// Address Address.
+	// Address.
 	Address *string `json:"address,omitempty"`
 
-	// CkycCompliance Whether central KYC is complete, `true` or `false` as a string.
+	// Whether central KYC is complete, `true` or `false` as a string.
 	CkycCompliance *string `json:"ckyc_compliance,omitempty"`
 
-	// DOB Date of birth, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
+	// Date of birth, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	DOB *wire.Date `json:"dob,omitempty"`
 
-	// Email Email address.
+	// Email address.
 	Email *string `json:"email,omitempty"`
 
-	// Landline Landline number, often empty.
+	// Landline number, often empty.
 	Landline *string `json:"landline,omitempty"`
 
-	// Mobile Mobile number.
+	// Mobile number.
 	Mobile *string `json:"mobile,omitempty"`
 
-	// Name Full name.
+	// Full name.
 	Name *string `json:"name,omitempty"`
 
-	// Nominee Whether a nominee is registered, one of AccountHolderNominee or another string.
+	// Whether a nominee is registered, one of AccountHolderNominee or another string.
 	Nominee *AccountHolderNominee `json:"nominee,omitempty"`
 
-	// PAN PAN.
+	// PAN.
 	PAN *string `json:"pan,omitempty"`
 }
 
-// AccountHolderNominee Whether a nominee is registered: the vendor shows `REGISTERED`; the
+// AccountHolderNominee is whether a nominee is registered: the vendor shows `REGISTERED`; the
 // ReBIT Deposit FI schema lists `REGISTERED` and `NOT-REGISTERED`.
 // The `nominee` field is open.
 type AccountHolderNominee string
 
 // AccountHolders defines model for AccountHolders.
 type AccountHolders struct {
-	// Holder The account holder as the bank has them. Personal data.
+	// The account holder as the bank has them. Personal data.
 	Holder *AccountHolder `json:"holder,omitempty"`
 
-	// Type How the account is held, one of AccountHoldersType or another string.
+	// How the account is held, one of AccountHoldersType or another string.
 	Type *AccountHoldersType `json:"type,omitempty"`
 }
 
-// AccountHoldersType How an account is held: the vendor shows `SINGLE`; the ReBIT
+// AccountHoldersType is how an account is held: the vendor shows `SINGLE`; the ReBIT
 // Deposit FI schema lists `SINGLE` and `JOINT`. The `holders.type`
 // field is open.
 type AccountHoldersType string
@@ -646,248 +568,247 @@ type AccountProfile struct {
 
 // AccountSummary Balances and account facts. Amounts are decimal strings.
 type AccountSummary struct {
-	// BalanceDateTime When the balance was read.
+	// When the balance was read.
 	BalanceDateTime *wire.Timestamp `json:"balance_date_time,omitempty"`
 
-	// Branch Branch.
+	// Branch.
 	Branch *string `json:"branch,omitempty"`
 
-	// Currency ISO 4217 currency code.
+	// ISO 4217 currency code.
 	//
 	// Example: INR
 	Currency *string `json:"currency,omitempty"`
 
-	// CurrentBalance Balance, a decimal string.
+	// Balance, a decimal string.
 	//
 	// Example: 666.33
 	CurrentBalance *string `json:"current_balance,omitempty"`
 
-	// CurrentODLimit Overdraft limit, a decimal string.
+	// Overdraft limit, a decimal string.
 	CurrentODLimit *string `json:"current_od_limit,omitempty"`
 
-	// DrawingLimit Drawing limit, a decimal string.
+	// Drawing limit, a decimal string.
 	DrawingLimit *string `json:"drawing_limit,omitempty"`
 
-	// ExchangeRate Exchange rate, a decimal string; may be blank.
+	// Exchange rate, a decimal string; may be blank.
 	ExchangeRate *string `json:"exchange_rate,omitempty"`
 
-	// Facility Additional facility, one of AccountFacility or another string.
+	// Additional facility, one of AccountFacility or another string.
 	Facility *AccountFacility `json:"facility,omitempty"`
 
-	// IFSCCode IFSC of the branch.
+	// IFSC of the branch.
 	IFSCCode *string `json:"ifsc_code,omitempty"`
 
-	// MICRCode MICR code of the branch.
+	// MICR code of the branch.
 	MICRCode *string `json:"micr_code,omitempty"`
 
-	// OpeningDate When the account was opened, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
+	// When the account was opened, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	OpeningDate *wire.Date `json:"opening_date,omitempty"`
 
-	// Pending Money not yet settled.
+	// Money not yet settled.
 	Pending *PendingAmount `json:"pending,omitempty"`
 
-	// Status Account status, one of AccountSummaryStatus or another string.
+	// Account status, one of AccountSummaryStatus or another string.
 	Status *AccountSummaryStatus `json:"status,omitempty"`
 
-	// Type Account type, one of AccountSummaryType or another string.
+	// Account type, one of AccountSummaryType or another string.
 	Type *AccountSummaryType `json:"type,omitempty"`
 }
 
-// AccountSummaryStatus An account's status: the vendor shows `ACTIVE`; the ReBIT Deposit
+// AccountSummaryStatus is an account's status: the vendor shows `ACTIVE`; the ReBIT Deposit
 // FI schema lists `ACTIVE` and `INACTIVE` (dormant or closed). The
 // `summary.status` field is open.
 type AccountSummaryStatus string
 
-// AccountSummaryType An account's type: the vendor shows `SAVINGS`; the ReBIT Deposit FI
+// AccountSummaryType is an account's type: the vendor shows `SAVINGS`; the ReBIT Deposit FI
 // schema lists `SAVINGS` and `CURRENT`. The `summary.type` field is
 // open.
 type AccountSummaryType string
 
 // AccountTransactions defines model for AccountTransactions.
 type AccountTransactions struct {
-	// EndDate Last day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
+	// Last day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	EndDate *wire.Date `json:"end_date,omitempty"`
 
-	// StartDate First day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
+	// First day covered, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	StartDate   *wire.Date    `json:"start_date,omitempty"`
 	Transaction []Transaction `json:"transaction"`
 }
 
-// AddressMetadata A postal address. Personal data.
+// AddressMetadata is a postal address. Personal data.
 type AddressMetadata struct {
-	// CompleteAddress The address as one line.
+	// The address as one line.
 	CompleteAddress *string `json:"complete_address,omitempty"`
 
-	// Pincode Postal PIN code.
+	// Postal PIN code.
 	Pincode *string `json:"pincode,omitempty"`
 
-	// State State.
+	// State.
 	State *string `json:"state,omitempty"`
 
-	// Type Kind of address, such as `Permanent` or `Current`.
+	// Kind of address, such as `Permanent` or `Current`.
 	Type *string `json:"type,omitempty"`
 }
 
 // AddressRecord defines model for AddressRecord.
 type AddressRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata A postal address. Personal data.
+	// A postal address. Personal data.
 	Metadata *AddressMetadata `json:"metadata,omitempty"`
 }
 
-// AvailableScope One scope of data that exists for the user.
+// AvailableScope is one scope of data that exists for the user.
 type AvailableScope struct {
-	// Scope A kind of user data that Secure ID can share. A closed set: a client
+	// A kind of user data that Secure ID can share. A closed set: a client
 	// branches on it to read each scope's record shape. The reference's
 	// list names nine scopes; its examples add `INCOME` and `BANK_ACCOUNT`.
 	// Both are accepted.
 	Scope *Scope `json:"scope,omitempty"`
 }
 
-// BankAccountMetadata A bank account. Personal data.
+// BankAccountMetadata is a bank account. Personal data.
 type BankAccountMetadata struct {
-	// BankAccount Account number.
+	// Account number.
 	BankAccount *string `json:"bank_account,omitempty"`
 
-	// BankName Bank.
+	// Bank.
 	BankName *string `json:"bank_name,omitempty"`
 
-	// Branch Branch.
+	// Branch.
 	Branch *string `json:"branch,omitempty"`
 
-	// City Branch city.
+	// Branch city.
 	City *string `json:"city,omitempty"`
 
-	// MICR MICR code of the branch.
+	// MICR code of the branch.
 	MICR *string `json:"micr,omitempty"`
 
-	// NameAtBank Account holder's name as the bank has it.
+	// Account holder's name as the bank has it.
 	NameAtBank *string `json:"name_at_bank,omitempty"`
 }
 
 // BankAccountRecord defines model for BankAccountRecord.
 type BankAccountRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata A bank account. Personal data.
+	// A bank account. Personal data.
 	Metadata *BankAccountMetadata `json:"metadata,omitempty"`
 }
 
-// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+// ConfidenceScore is how sure the source is of this record, from 0 to 1; null where the source gives none.
 //
 // Example: 0.85
 type ConfidenceScore = float64
 
-// ConsentFilter A condition on which transactions the consent covers.
+// ConsentFilter is a condition on which transactions the consent covers.
 type ConsentFilter struct {
-	// Operator How the filter compares, one of FilterOperator or another string.
+	// How the filter compares, one of FilterOperator or another string.
 	Operator *FilterOperator `json:"operator,omitempty"`
 
-	// Type What is compared. The reference's list spells it
+	// What is compared. The reference's list spells it
 	// `TRANSACTIONAMOUNT`; its example sends `TRANSACTION_AMOUNT`. An
 	// open set.
 	Type *string `json:"type,omitempty"`
 
-	// Value The value compared against, as a string.
+	// The value compared against, as a string.
 	Value *string `json:"value,omitempty"`
 }
 
-// ConsentMode The consent modes the vendor documents: `VIEW`, viewing; `STORE`,
+// ConsentMode is the consent modes the vendor documents: `VIEW`, viewing; `STORE`,
 // storing; `QUERY`, searches and decisions; `STREAM`, streaming. The
 // `consent_mode` field is open: it accepts these and any other string.
 type ConsentMode string
 
-// ConsentStatus The status of an Account Aggregator consent request.
+// ConsentStatus is the status of an Account Aggregator consent request.
 type ConsentStatus struct {
-	// ConsentExpiry When the consent ends.
+	// When the consent ends.
 	ConsentExpiry *wire.Timestamp `json:"consent_expiry,omitempty"`
 
-	// ConsentMode What the data is for, one of ConsentMode or another string.
+	// What the data is for, one of ConsentMode or another string.
 	ConsentMode *ConsentMode `json:"consent_mode,omitempty"`
 
-	// ConsentRedirectURL Where to send the user to review the consent.
+	// Where to send the user to review the consent.
 	ConsentRedirectURL *string `json:"consent_redirect_url,omitempty"`
 
-	// ConsentRefID An id Cashfree assigns. Documented as an integer in some places and a
+	// An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ConsentRefID *ReferenceID `json:"consent_ref_id,omitempty"`
+	ConsentRefID ReferenceID `json:"consent_ref_id,omitempty"`
 
-	// ConsentStart When the consent becomes valid.
+	// When the consent becomes valid.
 	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
 
-	// ConsentType The parts of each account covered; each one of ConsentType or another string.
+	// The parts of each account covered; each one of ConsentType or another string.
 	ConsentType []ConsentType `json:"consent_type"`
 
-	// ConsentVerificationID Your id of the consent request.
+	// Your id of the consent request.
 	ConsentVerificationID *string              `json:"consent_verification_id,omitempty"`
 	CustomerIdentifiers   []CustomerIdentifier `json:"customer_identifiers"`
 
-	// DataLifeExpiry Until when the fetched data may be kept.
+	// Until when the fetched data may be kept.
 	DataLifeExpiry *wire.Date `json:"data_life_expiry,omitempty"`
 
-	// FIFrom Start of the period of financial information asked for.
+	// Start of the period of financial information asked for.
 	FIFrom *wire.Timestamp `json:"fi_from,omitempty"`
 
-	// FITo End of the period of financial information asked for.
+	// End of the period of financial information asked for.
 	FITo *wire.Timestamp `json:"fi_to,omitempty"`
 
-	// FITypes The kinds of financial information covered; each one of FIType or another string.
+	// The kinds of financial information covered; each one of FIType or another string.
 	FITypes []FIType        `json:"fi_types"`
 	Filter  []ConsentFilter `json:"filter"`
 
-	// RedirectURL Where the user is sent after reviewing the consent.
+	// Where the user is sent after reviewing the consent.
 	RedirectURL *string `json:"redirect_url,omitempty"`
 
-	// Status Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+	// Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
 	// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
 	// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
 	Status *ConsentStatusValue `json:"status,omitempty"`
 }
 
-// ConsentStatusValue Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+// ConsentStatusValue is where a consent stands, a closed set: `PENDING` and `PROCESSING` are
 // transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
 // `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
 type ConsentStatusValue string
 
-// ConsentType The parts of an account a consent can cover, as the vendor documents
+// ConsentType is the parts of an account a consent can cover, as the vendor documents
 // them. The reference lists `TRANSACTIONS`; its example sends
 // `TRANSACTION`. Both are listed. The `consent_type` items are open:
 // they accept these and any other string.
 type ConsentType string
 
-// CustomerIdentifier One identifier of the customer the consent is for.
+// CustomerIdentifier is one identifier of the customer the consent is for.
 type CustomerIdentifier struct {
-	// Type Kind of identifier; the vendor documents `MOBILE`. An open set.
+	// Kind of identifier; the vendor documents `MOBILE`. An open set.
 	Type *string `json:"type,omitempty"`
 
-	// Value The identifier. Personal data.
+	// The identifier. Personal data.
 	Value *string `json:"value,omitempty"`
 }
 
 // DOBRecord defines model for DOBRecord.
 type DOBRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Date of birth. Personal data.
+	// Date of birth. Personal data.
 	Metadata *DOBMetadata `json:"metadata,omitempty"`
 }
 
 // DOBMetadata Date of birth. Personal data.
 type DOBMetadata struct {
-	// DOB Date of birth, `YYYY-MM-DD`.
+	// Date of birth, `YYYY-MM-DD`.
 	//
 	// Example: 1990-01-01
 	DOB *string `json:"dob,omitempty"`
@@ -895,64 +816,61 @@ type DOBMetadata struct {
 
 // DataAvailability Which scopes of user data exist for the identifiers sent.
 type DataAvailability struct {
-	// AvailableScopes The scopes for which data exists.
+	// The scopes for which data exists.
 	AvailableScopes []AvailableScope `json:"available_scopes"`
 
-	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+	// An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
-	// User The identifiers sent, echoed back.
+	// The identifiers sent, echoed back.
 	User []EchoedUserIdentifier `json:"user"`
 
-	// VerificationID Your id of this request, echoed back.
+	// Your id of this request, echoed back.
 	VerificationID *string `json:"verification_id,omitempty"`
 }
 
 // DataAvailabilityRequest Asks which scopes of user data exist for a mobile number.
 type DataAvailabilityRequest struct {
-	// User The user's identifiers.
+	// The user's identifiers.
 	User []UserIdentifier `json:"user"`
 
-	// VerificationID An id you choose for a request: 1 to 50 characters of letters,
+	// An id you choose for a request: 1 to 50 characters of letters,
 	// digits, period, hyphen and underscore.
-	//
 	//
 	// Example: verif_2024-001
 	VerificationID VerificationID `json:"verification_id"`
 }
 
-// DepositAccount A deposit account: who holds it, its summary and its transactions.
+// DepositAccount is a deposit account: who holds it, its summary and its transactions.
 type DepositAccount struct {
 	Profile *AccountProfile `json:"profile,omitempty"`
 
-	// Summary Balances and account facts. Amounts are decimal strings.
+	// Balances and account facts. Amounts are decimal strings.
 	Summary      *AccountSummary      `json:"summary,omitempty"`
 	Transactions *AccountTransactions `json:"transactions,omitempty"`
 
-	// Type Kind of account, one of FIType or another string.
+	// Kind of account, one of FIType or another string.
 	Type *FIType `json:"type,omitempty"`
 }
 
-// DigiLockerStatus The status of a DigiLocker verification.
+// DigiLockerStatus is the status of a DigiLocker verification.
 type DigiLockerStatus struct {
-	// DocumentConsent The documents the user agreed to share; null or empty until they do.
+	// The documents the user agreed to share; null or empty until they do.
 	DocumentConsent []string `json:"document_consent"`
 
-	// DocumentRequested The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
+	// The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
 	DocumentRequested []string `json:"document_requested"`
 
-	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+	// An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
-	// Status Where a DigiLocker verification stands, a closed set:
+	// Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
 	// `AUTHENTICATED`, the user logged in and consented (terminal);
 	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
@@ -961,15 +879,15 @@ type DigiLockerStatus struct {
 	// page adds `CONSENT_DENIED`. Both are accepted.
 	Status *DigiLockerStatusValue `json:"status,omitempty"`
 
-	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+	// The user as DigiLocker knows them. Personal data. Empty (`{}`) until
 	// the user has authenticated.
 	UserDetails *DigiLockerUserDetails `json:"user_details,omitempty"`
 
-	// VerificationID Your id of the verification.
+	// Your id of the verification.
 	VerificationID *string `json:"verification_id,omitempty"`
 }
 
-// DigiLockerStatusValue Where a DigiLocker verification stands, a closed set:
+// DigiLockerStatusValue is where a DigiLocker verification stands, a closed set:
 // `PENDING`, the user has not yet consented;
 // `AUTHENTICATED`, the user logged in and consented (terminal);
 // `EXPIRED`, the link's ten minutes passed with no action (terminal);
@@ -978,39 +896,39 @@ type DigiLockerStatus struct {
 // page adds `CONSENT_DENIED`. Both are accepted.
 type DigiLockerStatusValue string
 
-// DigiLockerUserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+// DigiLockerUserDetails is the user as DigiLocker knows them. Personal data. Empty (`{}`) until
 // the user has authenticated.
 type DigiLockerUserDetails struct {
-	// DOB Date of birth, `DD-MM-YYYY`.
+	// Date of birth, `DD-MM-YYYY`.
 	//
 	// Example: 02-02-1995
 	DOB *string `json:"dob,omitempty"`
 
-	// Eaadhaar Whether an e-Aadhaar is available; the vendor shows `Y` and `N`. An open set.
+	// Whether an e-Aadhaar is available; the vendor shows `Y` and `N`. An open set.
 	Eaadhaar *DigiLockerUserDetailsEaadhaar `json:"eaadhaar,omitempty"`
 
-	// Gender Gender, a single letter such as `M` or `F`.
+	// Gender, a single letter such as `M` or `F`.
 	Gender *string `json:"gender,omitempty"`
 
-	// Mobile Mobile number.
+	// Mobile number.
 	Mobile *string `json:"mobile,omitempty"`
 
-	// Name Full name.
+	// Full name.
 	Name *string `json:"name,omitempty"`
 }
 
-// DigiLockerUserDetailsEaadhaar The e-Aadhaar availability values the vendor shows. The `eaadhaar`
+// DigiLockerUserDetailsEaadhaar is the e-Aadhaar availability values the vendor shows. The `eaadhaar`
 // field is open: it accepts these and any other string.
 type DigiLockerUserDetailsEaadhaar string
 
-// EchoedUserIdentifier One identifier of the request, as the response echoes it back. The
+// EchoedUserIdentifier is one identifier of the request, as the response echoes it back. The
 // vendor's response schema requires neither field and constrains
 // neither: the request's pattern and closed list do not apply here.
 type EchoedUserIdentifier struct {
-	// IdentifierType The kind of identifier; `MOBILE` is the only one documented. An open set.
+	// The kind of identifier; `MOBILE` is the only one documented. An open set.
 	IdentifierType IdentifierType `json:"identifier_type,omitempty"`
 
-	// IdentifierValue The identifier as sent.
+	// The identifier as sent.
 	//
 	// Example: 9988123456
 	IdentifierValue string `json:"identifier_value,omitempty"`
@@ -1018,27 +936,27 @@ type EchoedUserIdentifier struct {
 
 // EmailRecord defines model for EmailRecord.
 type EmailRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Email address. Personal data.
+	// Email address. Personal data.
 	Metadata *EmailMetadata `json:"metadata,omitempty"`
 }
 
 // EmailMetadata Email address. Personal data.
 type EmailMetadata struct {
-	// Email Email address.
+	// Email address.
 	Email *string `json:"email,omitempty"`
 }
 
-// Error The body of every error answer (the vendor's `ErrorResponseSchema`).
+// Error is the body of every error answer (the vendor's `ErrorResponseSchema`).
 // Each field is optional so that an error body always decodes, whatever
 // the server leaves out. `type` and `code` are open sets: the values
 // below are those the vendor's examples use, and others may come.
 type Error struct {
-	// Code Machine-readable reason. The vendor's examples use
+	// Machine-readable reason. The vendor's examples use
 	// `x-client-id_missing`, `x-client-secret_missing`,
 	// `x-client-secret_value_invalid`, `invalid_request`,
 	// `identifier_type_value_invalid`, `identifier_value_value_invalid`,
@@ -1050,105 +968,101 @@ type Error struct {
 	// `too_many_requests_per_operation`, `too_many_requests_per_ip` and
 	// `verification_failed`.
 	//
-	//
 	// Example: authentication_failed
 	Code *string `json:"code,omitempty"`
 
-	// Details Further details of the error, such as `ref_id`. The vendor types it
+	// Further details of the error, such as `ref_id`. The vendor types it
 	// as a free-form object and documents none of its fields.
-	//
 	//
 	// Example: {"ref_id":102}
 	Details map[string]interface{} `json:"error,omitempty"`
 
-	// Message Human-readable explanation.
+	// Human-readable explanation.
 	//
 	// Example: Invalid clientId and clientSecret combination
 	Message *string `json:"message,omitempty"`
 
-	// Type Error class. The vendor's examples use `validation_error`,
+	// Error class. The vendor's examples use `validation_error`,
 	// `authentication_error`, `not_found_error`, `rate_limit_error` and
 	// `internal_error`.
-	//
 	//
 	// Example: validation_error
 	Type *string `json:"type,omitempty"`
 }
 
-// FIAccount One linked account and, once delivered, its data.
+// FIAccount is one linked account and, once delivered, its data.
 type FIAccount struct {
-	// Data The account's data; null until delivered.
+	// The account's data; null until delivered.
 	Data *FIAccountData `json:"data,omitempty"`
 
-	// LinkRefNumber The Account Aggregator's reference for this account link.
+	// The Account Aggregator's reference for this account link.
 	LinkRefNumber *string `json:"link_ref_number,omitempty"`
 
-	// MaskedAccNumber The account number, masked.
+	// The account number, masked.
 	//
 	// Example: XXXXXX4363
 	MaskedAccNumber *string `json:"masked_acc_number,omitempty"`
 
-	// Status Where one account's data stands, a closed set: `READY` and `PENDING`
+	// Where one account's data stands, a closed set: `READY` and `PENDING`
 	// are transient; `DELIVERED` (data present), `DENIED` and `TIMEOUT`
 	// are final.
 	Status *FIAccountStatus `json:"status,omitempty"`
 }
 
-// FIAccountData The account's data; null until delivered.
+// FIAccountData is the account's data; null until delivered.
 type FIAccountData struct {
-	// Account A deposit account: who holds it, its summary and its transactions.
+	// A deposit account: who holds it, its summary and its transactions.
 	Account *DepositAccount `json:"account,omitempty"`
 }
 
-// FIAccountStatus Where one account's data stands, a closed set: `READY` and `PENDING`
+// FIAccountStatus is where one account's data stands, a closed set: `READY` and `PENDING`
 // are transient; `DELIVERED` (data present), `DENIED` and `TIMEOUT`
 // are final.
 type FIAccountStatus string
 
-// FIPData The accounts held at one financial information provider.
+// FIPData is the accounts held at one financial information provider.
 type FIPData struct {
 	Accounts []FIAccount `json:"accounts"`
 
-	// FIPID The provider's id.
+	// The provider's id.
 	FIPID *string `json:"fip_id,omitempty"`
 }
 
-// FIStatusValue Where a financial information request stands, a closed set: `PENDING`
+// FIStatusValue is where a financial information request stands, a closed set: `PENDING`
 // and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
 // where polling stops.
 type FIStatusValue string
 
-// FIType The kinds of financial information the vendor documents: only
+// FIType is the kinds of financial information the vendor documents: only
 // deposits. Fields of this kind are open: they accept any string.
 type FIType string
 
-// FilterOperator The filter operators the vendor documents. The `operator` field is
+// FilterOperator is the filter operators the vendor documents. The `operator` field is
 // open: it accepts these and any other string.
 type FilterOperator string
 
 // FinancialInformation Financial information fetched under a consent, grouped by provider (FIP).
 type FinancialInformation struct {
-	// ConsentVerificationID Your id of the consent it was fetched under.
+	// Your id of the consent it was fetched under.
 	ConsentVerificationID *string   `json:"consent_verification_id,omitempty"`
 	FIData                []FIPData `json:"fi_data"`
 
-	// FIFrom Start of the period covered.
+	// Start of the period covered.
 	FIFrom *wire.Timestamp `json:"fi_from,omitempty"`
 
-	// FIRefID An id Cashfree assigns. Documented as an integer in some places and a
+	// An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	FIRefID *ReferenceID `json:"fi_ref_id,omitempty"`
+	FIRefID ReferenceID `json:"fi_ref_id,omitempty"`
 
-	// FITo End of the period covered.
+	// End of the period covered.
 	FITo *wire.Timestamp `json:"fi_to,omitempty"`
 
-	// FIVerificationID Your id of the financial information request.
+	// Your id of the financial information request.
 	FIVerificationID *string `json:"fi_verification_id,omitempty"`
 
-	// Status Where a financial information request stands, a closed set: `PENDING`
+	// Where a financial information request stands, a closed set: `PENDING`
 	// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
 	// where polling stops.
 	Status *FIStatusValue `json:"status,omitempty"`
@@ -1156,336 +1070,329 @@ type FinancialInformation struct {
 
 // GenderRecord defines model for GenderRecord.
 type GenderRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Gender.
+	// Gender.
 	Metadata *GenderMetadata `json:"metadata,omitempty"`
 }
 
 // GenderMetadata Gender.
 type GenderMetadata struct {
-	// Gender Gender; the vendor's example shows `MALE`.
+	// Gender; the vendor's example shows `MALE`.
 	Gender *string `json:"gender,omitempty"`
 }
 
-// IdentifierType The kind of user identifier. Only mobile numbers are documented. In a
+// IdentifierType is the kind of user identifier. Only mobile numbers are documented. In a
 // request it is a closed set (cfverify sends only what is documented);
 // echoed back in a response it is open.
 type IdentifierType string
 
-// IncomeRange The annual income bands the vendor documents. The `income` field is
+// IncomeRange is the annual income bands the vendor documents. The `income` field is
 // open: it accepts these and any other string.
 type IncomeRange string
 
 // IncomeRecord defines model for IncomeRecord.
 type IncomeRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Income band.
+	// Income band.
 	Metadata *IncomeMetadata `json:"metadata,omitempty"`
 }
 
 // IncomeMetadata Income band.
 type IncomeMetadata struct {
-	// Income Annual income band, one of IncomeRange or another string.
+	// Annual income band, one of IncomeRange or another string.
 	Income *IncomeRange `json:"income,omitempty"`
 }
 
-// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// lookupReferenceID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type LookupReferenceID = int64
+type lookupReferenceID = int64
 
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Mobile number. Personal data.
+	// Mobile number. Personal data.
 	Metadata *MobileMetadata `json:"metadata,omitempty"`
 }
 
 // MobileMetadata Mobile number. Personal data.
 type MobileMetadata struct {
-	// Mobile 10-digit mobile number.
+	// 10-digit mobile number.
 	Mobile *string `json:"mobile,omitempty"`
 }
 
 // NameRecord defines model for NameRecord.
 type NameRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Name. Personal data.
+	// Name. Personal data.
 	Metadata *NameMetadata `json:"metadata,omitempty"`
 }
 
 // NameMetadata Name. Personal data.
 type NameMetadata struct {
-	// Name Full name.
+	// Full name.
 	Name *string `json:"name,omitempty"`
 }
 
 // OccupationRecord defines model for OccupationRecord.
 type OccupationRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata Occupation.
+	// Occupation.
 	Metadata *OccupationMetadata `json:"metadata,omitempty"`
 }
 
 // OccupationMetadata Occupation.
 type OccupationMetadata struct {
-	// Occupation Occupation, such as `Salaried` or `Self Employed`.
+	// Occupation, such as `Salaried` or `Self Employed`.
 	Occupation *string `json:"occupation,omitempty"`
 }
 
 // PANMetadata PAN details. Personal data: mask before logging.
 type PANMetadata struct {
-	// AadhaarSeedingStatus Whether the PAN is linked to an Aadhaar. The reference lists `Y`
+	// Whether the PAN is linked to an Aadhaar. The reference lists `Y`
 	// (linked), `R` (not linked) and `NA` (not applicable, a business
 	// PAN); an open set.
 	AadhaarSeedingStatus *string `json:"aadhaar_seeding_status,omitempty"`
 
-	// AadhaarSeedingStatusDesc The seeding status in words.
+	// The seeding status in words.
 	AadhaarSeedingStatusDesc *string `json:"aadhaar_seeding_status_desc,omitempty"`
 
-	// LastUpdatedAt When the PAN record last changed, `YYYY-MM-DD`.
+	// When the PAN record last changed, `YYYY-MM-DD`.
 	//
 	// Example: 2023-09-01
 	LastUpdatedAt *string `json:"last_updated_at,omitempty"`
 
-	// NamePANCard Name as printed on the PAN card.
+	// Name as printed on the PAN card.
 	NamePANCard *string `json:"name_pan_card,omitempty"`
 
-	// PAN The PAN, ten characters.
+	// The PAN, ten characters.
 	//
 	// Example: ABCDE1234F
 	PAN *string `json:"pan,omitempty"`
 
-	// RegisteredName Name registered with the income tax department.
+	// Name registered with the income tax department.
 	RegisteredName *string `json:"registered_name,omitempty"`
 
-	// Type Kind of PAN. The reference lists `Individual` and `Company`; an open set.
+	// Kind of PAN. The reference lists `Individual` and `Company`; an open set.
 	Type *string `json:"type,omitempty"`
 }
 
 // PANRecord defines model for PANRecord.
 type PANRecord struct {
-	// ConfidenceScore How sure the source is of this record, from 0 to 1; null where the source gives none.
+	// How sure the source is of this record, from 0 to 1; null where the source gives none.
 	//
 	// Example: 0.85
 	ConfidenceScore *ConfidenceScore `json:"confidence_score,omitempty"`
 
-	// Metadata PAN details. Personal data: mask before logging.
+	// PAN details. Personal data: mask before logging.
 	Metadata *PANMetadata `json:"metadata,omitempty"`
 }
 
 // PendingAmount Money not yet settled.
 type PendingAmount struct {
-	// Amount Amount, a decimal string.
+	// Amount, a decimal string.
 	Amount *string `json:"amount,omitempty"`
 
-	// TransactionType Direction of the pending money, one of TransactionType or another string.
+	// Direction of the pending money, one of TransactionType or another string.
 	TransactionType *TransactionType `json:"transaction_type,omitempty"`
 }
 
-// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+// ReferenceID is an id Cashfree assigns. Documented as an integer in some places and a
 // string in others; servers send integers. Both are accepted.
 //
 // Example: 123456
 type ReferenceID = wire.IntOrString
 
-// Scope A kind of user data that Secure ID can share. A closed set: a client
+// Scope is a kind of user data that Secure ID can share. A closed set: a client
 // branches on it to read each scope's record shape. The reference's
 // list names nine scopes; its examples add `INCOME` and `BANK_ACCOUNT`.
 // Both are accepted.
 type Scope string
 
-// SplitAddress The Aadhaar address in its parts.
+// SplitAddress is the Aadhaar address in its parts.
 type SplitAddress struct {
-	// Country Country.
+	// Country.
 	Country *string `json:"country,omitempty"`
 
-	// Dist District.
+	// District.
 	Dist *string `json:"dist,omitempty"`
 
-	// House House name or number.
+	// House name or number.
 	House *string `json:"house,omitempty"`
 
-	// Landmark Landmark.
+	// Landmark.
 	Landmark *string `json:"landmark,omitempty"`
 
-	// Pincode Postal PIN code.
+	// Postal PIN code.
 	Pincode *string `json:"pincode,omitempty"`
 
-	// Po Post office.
+	// Post office.
 	Po *string `json:"po,omitempty"`
 
-	// State State.
+	// State.
 	State *string `json:"state,omitempty"`
 
-	// Street Street.
+	// Street.
 	Street *string `json:"street,omitempty"`
 
-	// Subdist Sub-district.
+	// Sub-district.
 	Subdist *string `json:"subdist,omitempty"`
 
-	// Vtc Village, town or city.
+	// Village, town or city.
 	Vtc *string `json:"vtc,omitempty"`
 }
 
-// Transaction One transaction. Amounts are decimal strings.
+// Transaction is one transaction. Amounts are decimal strings.
 type Transaction struct {
-	// Amount Amount, a decimal string.
+	// Amount, a decimal string.
 	//
 	// Example: 129
 	Amount *string `json:"amount,omitempty"`
 
-	// CurrentBalance Balance after the transaction, a decimal string.
+	// Balance after the transaction, a decimal string.
 	CurrentBalance *string `json:"current_balance,omitempty"`
 
-	// Mode Channel, one of TransactionMode or another string.
+	// Channel, one of TransactionMode or another string.
 	Mode *TransactionMode `json:"mode,omitempty"`
 
-	// Narration The bank's description.
+	// The bank's description.
 	Narration *string `json:"narration,omitempty"`
 
-	// Reference The bank's reference.
+	// The bank's reference.
 	Reference *string `json:"reference,omitempty"`
 
-	// TransactionTimestamp When it happened, with its offset.
+	// When it happened, with its offset.
 	TransactionTimestamp *wire.Timestamp `json:"transaction_timestamp,omitempty"`
 
-	// TxnID The bank's transaction id.
+	// The bank's transaction id.
 	TxnID *string `json:"txn_id,omitempty"`
 
-	// Type Direction of money, one of TransactionType or another string.
+	// Direction of money, one of TransactionType or another string.
 	Type *TransactionType `json:"type,omitempty"`
 
-	// ValueDate The value date, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
+	// The value date, a plain string (the vendor shows `YYYY-MM-DD` but types no format).
 	ValueDate *wire.Date `json:"value_date,omitempty"`
 }
 
-// TransactionMode The channels of a transaction the ReBIT Deposit FI schema lists
+// TransactionMode is the channels of a transaction the ReBIT Deposit FI schema lists
 // (`FT` is a fund transfer: NEFT, IMPS, RTGS); the vendor's example
 // shows `UPI`. The `mode` field is open.
 type TransactionMode string
 
-// TransactionType The directions of money: the vendor's sources show `DEBIT`; the
+// TransactionType is the directions of money: the vendor's sources show `DEBIT`; the
 // ReBIT Deposit FI schema its statements follow lists `CREDIT` and
 // `DEBIT`. Fields of this kind are open: they accept any string.
 type TransactionType string
 
-// UserIdentifier One identifier of the user whose data is asked about.
+// UserIdentifier is one identifier of the user whose data is asked about.
 type UserIdentifier struct {
-	// IdentifierType The kind of user identifier. Only mobile numbers are documented. In a
+	// The kind of user identifier. Only mobile numbers are documented. In a
 	// request it is a closed set (cfverify sends only what is documented);
 	// echoed back in a response it is open.
 	IdentifierType IdentifierType `json:"identifier_type"`
 
-	// IdentifierValue The identifier; for `MOBILE`, the 10-digit mobile number.
+	// The identifier; for `MOBILE`, the 10-digit mobile number.
 	//
 	// Example: 9988123456
 	IdentifierValue string `json:"identifier_value"`
 }
 
-// VerificationID An id you choose for a request: 1 to 50 characters of letters,
+// VerificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
 type VerificationID = string
 
-// WebhookConsentData The consent's id and status.
+// WebhookConsentData is the consent's id and status.
 type WebhookConsentData struct {
-	// ConsentVerificationID Your id of the consent request.
+	// Your id of the consent request.
 	ConsentVerificationID string `json:"consent_verification_id"`
 
-	// Status Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
+	// Where a consent stands, a closed set: `PENDING` and `PROCESSING` are
 	// transient; `SUCCESS` (approved, data can be fetched), `PAUSED`,
 	// `EXPIRED`, `REVOKED` and `REJECTED` are where polling stops.
 	Status ConsentStatusValue `json:"status"`
 }
 
-// WebhookConsentEvent An Account Aggregator consent changed. Each event type comes with the
+// WebhookConsentEvent is an Account Aggregator consent changed. Each event type comes with the
 // consent status of the same name: `_SUCCESS` with `SUCCESS`, `_PAUSED`
 // with `PAUSED`, and so on.
 type WebhookConsentEvent struct {
-	// Data The consent's id and status.
+	// The consent's id and status.
 	Data WebhookConsentData `json:"data"`
 
-	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// When the event happened, in UTC. The vendor's samples use two forms,
 	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
-	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime             `json:"event_time"`
-	EventType WebhookConsentEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
-	// Signature A signature some of the vendor's samples and older pages carry in the
+	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
 	// receiver checks: the `x-webhook-signature` header is, and a delivery
 	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
-	// Version The payload's format version. The vendor's samples use `v1` and
+	// The payload's format version. The vendor's samples use `v1` and
 	// `1.0`; both are accepted.
-	//
 	//
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
 
-// WebhookConsentEventEventType defines model for WebhookConsentEvent.EventType.
-type WebhookConsentEventEventType string
-
-// WebhookDigiLockerData The DigiLocker status answer, with its id always present, and
+// WebhookDigiLockerData is the DigiLocker status answer, with its id always present, and
 // `document_consent_validity`. `status` is in every sample the vendor
 // shows; no source shows the data of `_CONSENT_EXPIRED` or `_FAILURE`,
 // so it is not required.
 type WebhookDigiLockerData struct {
-	// DocumentConsent The documents the user agreed to share; null or empty until they do.
+	// The documents the user agreed to share; null or empty until they do.
 	DocumentConsent []string `json:"document_consent"`
 
-	// DocumentConsentValidity Until when the user's consent to share the documents holds, in
+	// Until when the user's consent to share the documents holds, in
 	// UTC (RFC 3339 in the vendor's sample; consent ends an hour
 	// after it is given). Only the vendor's full DigiLocker webhook
 	// sample shows it; no source says when it is absent or null, so
 	// both are accepted.
 	//
-	//
 	// Example: 2025-09-30T07:10:00Z
 	DocumentConsentValidity *string `json:"document_consent_validity,omitempty"`
 
-	// DocumentRequested The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
+	// The documents asked for, such as `AADHAAR`, `PAN`, `DRIVING_LICENSE`.
 	DocumentRequested []string `json:"document_requested"`
 
-	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
+	// An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
-	// Status Where a DigiLocker verification stands, a closed set:
+	// Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
 	// `AUTHENTICATED`, the user logged in and consented (terminal);
 	// `EXPIRED`, the link's ten minutes passed with no action (terminal);
@@ -1494,15 +1401,15 @@ type WebhookDigiLockerData struct {
 	// page adds `CONSENT_DENIED`. Both are accepted.
 	Status *DigiLockerStatusValue `json:"status,omitempty"`
 
-	// UserDetails The user as DigiLocker knows them. Personal data. Empty (`{}`) until
+	// The user as DigiLocker knows them. Personal data. Empty (`{}`) until
 	// the user has authenticated.
 	UserDetails *DigiLockerUserDetails `json:"user_details,omitempty"`
 
-	// VerificationID Your id of the verification.
+	// Your id of the verification.
 	VerificationID string `json:"verification_id"`
 }
 
-// WebhookDigiLockerEvent A DigiLocker verification changed. `data` is the status answer of
+// WebhookDigiLockerEvent is a DigiLocker verification changed. `data` is the status answer of
 // `GET /digilocker` as it stood, with `document_consent_validity`.
 // `_SUCCESS` comes with `AUTHENTICATED` (the vendor's sample),
 // `_LINK_EXPIRED` with `EXPIRED`, `_CONSENT_DENIED` with
@@ -1511,235 +1418,150 @@ type WebhookDigiLockerData struct {
 // status of their own, and no vendor source shows their `data`: it is
 // accepted with any status or none (openapi/SOURCES.md, Webhooks).
 type WebhookDigiLockerEvent struct {
-	// Data The DigiLocker status answer, with its id always present, and
+	// The DigiLocker status answer, with its id always present, and
 	// `document_consent_validity`. `status` is in every sample the vendor
 	// shows; no source shows the data of `_CONSENT_EXPIRED` or `_FAILURE`,
 	// so it is not required.
 	Data WebhookDigiLockerData `json:"data"`
 
-	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// When the event happened, in UTC. The vendor's samples use two forms,
 	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
-	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime                `json:"event_time"`
-	EventType WebhookDigiLockerEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
-	// Signature A signature some of the vendor's samples and older pages carry in the
+	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
 	// receiver checks: the `x-webhook-signature` header is, and a delivery
 	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
-	// Version The payload's format version. The vendor's samples use `v1` and
+	// The payload's format version. The vendor's samples use `v1` and
 	// `1.0`; both are accepted.
-	//
 	//
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
 
-// WebhookDigiLockerEventEventType defines model for WebhookDigiLockerEvent.EventType.
-type WebhookDigiLockerEventEventType string
-
-// WebhookEvent A webhook event of any of the three resources, told apart by
+// WebhookEvent is a webhook event of any of the three resources, told apart by
 // `event_type` (each branch lists its own event types, so the branches
 // exclude each other even for validators that ignore `discriminator`).
 type WebhookEvent struct {
 	union json.RawMessage
 }
 
-// WebhookEventTime When the event happened, in UTC. The vendor's samples use two forms,
+// WebhookEventTime is when the event happened, in UTC. The vendor's samples use two forms,
 // both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
 // `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 //
 // Example: 2024-02-15T16:53:15Z
 type WebhookEventTime = string
 
-// WebhookFIData The request's id and status. The vendor's samples also carry
+// WebhookFIData is the request's id and status. The vendor's samples also carry
 // per-account statuses (`fi_status_response`), not modelled yet.
 type WebhookFIData struct {
-	// FIVerificationID Your id of the financial-information request.
+	// Your id of the financial-information request.
 	FIVerificationID string `json:"fi_verification_id"`
 
-	// Status Where a financial information request stands, a closed set: `PENDING`
+	// Where a financial information request stands, a closed set: `PENDING`
 	// and `ACTIVE` are transient; `SUCCESS`, `FAILED` and `EXPIRED` are
 	// where polling stops.
 	Status FIStatusValue `json:"status"`
 }
 
-// WebhookFIEvent An Account Aggregator financial-information request changed. Each
+// WebhookFIEvent is an Account Aggregator financial-information request changed. Each
 // event type comes with the status of the same name: `_SUCCESS` with
 // `SUCCESS`, `_ACTIVE` with `ACTIVE`, and so on.
 type WebhookFIEvent struct {
-	// Data The request's id and status. The vendor's samples also carry
+	// The request's id and status. The vendor's samples also carry
 	// per-account statuses (`fi_status_response`), not modelled yet.
 	Data WebhookFIData `json:"data"`
 
-	// EventTime When the event happened, in UTC. The vendor's samples use two forms,
+	// When the event happened, in UTC. The vendor's samples use two forms,
 	// both accepted: RFC 3339 (`2024-02-15T16:53:15Z`) and
 	// `YYYY-MM-DD hh:mm:ss` with no zone (`2024-02-15 16:53:15`).
 	//
-	//
 	// Example: 2024-02-15T16:53:15Z
-	EventTime WebhookEventTime        `json:"event_time"`
-	EventType WebhookFIEventEventType `json:"event_type"`
+	EventTime WebhookEventTime `json:"event_time"`
+	EventType string           `json:"event_type"`
 
-	// Signature A signature some of the vendor's samples and older pages carry in the
+	// A signature some of the vendor's samples and older pages carry in the
 	// body (an older scheme, over the sorted values). It is not what a
 	// receiver checks: the `x-webhook-signature` header is, and a delivery
 	// with this field but without that header is refused (401).
 	Signature *WebhookSignatureField `json:"signature,omitempty"`
 
-	// Version The payload's format version. The vendor's samples use `v1` and
+	// The payload's format version. The vendor's samples use `v1` and
 	// `1.0`; both are accepted.
-	//
 	//
 	// Example: v1
 	Version *WebhookVersion `json:"version,omitempty"`
 }
 
-// WebhookFIEventEventType defines model for WebhookFIEvent.EventType.
-type WebhookFIEventEventType string
-
-// WebhookSignatureField A signature some of the vendor's samples and older pages carry in the
+// WebhookSignatureField is a signature some of the vendor's samples and older pages carry in the
 // body (an older scheme, over the sorted values). It is not what a
 // receiver checks: the `x-webhook-signature` header is, and a delivery
 // with this field but without that header is refused (401).
 type WebhookSignatureField = string
 
-// WebhookVersion The payload's format version. The vendor's samples use `v1` and
+// WebhookVersion is the payload's format version. The vendor's samples use `v1` and
 // `1.0`; both are accepted.
 //
 // Example: v1
 type WebhookVersion = string
 
-// APIVersion Example: 2024-12-01
-type APIVersion = string
+// xApiVersion Example: 2024-12-01
+type xApiVersion = string
 
-// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type ConsentRefID = LookupReferenceID
+type consentRefID = lookupReferenceID
 
-// ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type ConsentVerificationID = VerificationID
+type consentVerificationID = VerificationID
 
-// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// referenceID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type DigiLockerReferenceID = LookupReferenceID
+type referenceID = lookupReferenceID
 
-// DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// verificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type DigiLockerVerificationID = VerificationID
+type verificationID = VerificationID
 
-// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefID is Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type FIRefID = LookupReferenceID
+type fIRefID = lookupReferenceID
 
-// FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationID is an id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type FIVerificationID = VerificationID
+type fIVerificationID = VerificationID
 
-// Signature defines model for Signature.
-type Signature = string
-
-// GetConsentStatusParams defines parameters for GetConsentStatus.
-type GetConsentStatusParams struct {
-	// ConsentVerificationID Your id of the consent request. Send this or `consent_ref_id`, not both.
-	ConsentVerificationID *ConsentVerificationID `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
-
-	// ConsentRefID Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
-	ConsentRefID *ConsentRefID `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
-
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
-
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
-	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
-	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
-	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
-}
-
-// GetFinancialInformationParams defines parameters for GetFinancialInformation.
-type GetFinancialInformationParams struct {
-	// FIVerificationID Your id of the financial information request. Send this or `fi_ref_id`, not both.
-	FIVerificationID *FIVerificationID `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
-
-	// FIRefID Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
-	FIRefID *FIRefID `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
-
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
-
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
-	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
-	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
-	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
-}
-
-// GetDigiLockerStatusParams defines parameters for GetDigiLockerStatus.
-type GetDigiLockerStatusParams struct {
-	// VerificationID Your id of the DigiLocker verification. Send this or `reference_id`, not both.
-	VerificationID *DigiLockerVerificationID `form:"verification_id,omitempty" json:"verification_id,omitempty"`
-
-	// ReferenceID Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
-	ReferenceID *DigiLockerReferenceID `form:"reference_id,omitempty" json:"reference_id,omitempty"`
-
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
-
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
-	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
-	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
-	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
-}
-
-// GetUserDetailsParams defines parameters for GetUserDetails.
-type GetUserDetailsParams struct {
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
-}
-
-// GetDataAvailabilityParams defines parameters for GetDataAvailability.
-type GetDataAvailabilityParams struct {
-	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
-
-	// XCfSignature Two-factor signature, required when the merchant's IP address is not
-	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
-	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
-	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
-}
-
-// GetDataAvailabilityJSONRequestBody defines body for GetDataAvailability for application/json ContentType.
-type GetDataAvailabilityJSONRequestBody = DataAvailabilityRequest
+// xCfSignature defines model for Signature.
+type xCfSignature = string
 
 // AsWebhookDigiLockerEvent returns the union data inside the WebhookEvent as a WebhookDigiLockerEvent
 func (t WebhookEvent) AsWebhookDigiLockerEvent() (WebhookDigiLockerEvent, error) {

@@ -22,7 +22,7 @@ import (
 // Records hold personal data: mask it before logging.
 type UserDetails struct {
 	// ReferenceID is Cashfree's id of the verification.
-	ReferenceID *ReferenceID
+	ReferenceID ReferenceID
 	// VerificationID is your id of the verification.
 	VerificationID *string
 
@@ -268,7 +268,7 @@ func (u *UserDetails) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
 		return err
 	}
-	if u.ReferenceID != nil {
+	if !u.ReferenceID.IsZero() {
 		if err := writeMember(enc, "reference_id", u.ReferenceID); err != nil {
 			return err
 		}

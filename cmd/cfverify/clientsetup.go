@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/mask"
 )
 
 // deadline is the context a command runs under.
@@ -31,7 +32,7 @@ func (e *env) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	h := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
-	return slog.New(client.NewRedactingHandler(h))
+	return slog.New(mask.NewHandler(h))
 }
 
 func (e *env) lookupEnv(name string) (string, bool) {
@@ -81,7 +82,7 @@ func (e *env) buildClient(s clientSetup) (*client.Client, *recorder, error) {
 	}
 	opts = append(opts,
 		client.WithAPIVersion(e.api.apiVersion.Get()),
-		client.WithTimeout(e.timeout.Get()),
+		client.WithAttemptTimeout(e.timeout.Get()),
 		client.WithRetryPolicy(policy),
 		client.WithHTTPClient(&http.Client{Transport: rec}),
 		client.WithLogger(e.logger()),

@@ -35,7 +35,7 @@ var dataAvailabilityCmd = &command{
 			defer c.CloseIdleConnections()
 			ctx, cancel := e.deadline(ctx, false)
 			defer cancel()
-			res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: id.Get(), Mobile: mobile.Get()})
+			res, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: id.Get(), Mobile: mobile.Get()})
 			if err != nil {
 				return err
 			}

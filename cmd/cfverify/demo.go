@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cfverify/cfverify/mask"
 	"github.com/cfverify/cfverify/verification"
 
 	"github.com/shopspring/decimal"
@@ -134,7 +135,7 @@ func (d *demo) run(ctx context.Context) error {
 	for _, step := range steps {
 		if err := step(ctx, c); err != nil {
 			d.stepsFailed++
-			d.printf("    ✗ %s\n", oneLine(client.MaskPII(err.Error())))
+			d.printf("    ✗ %s\n", oneLine(mask.PII(err.Error())))
 			failures = append(failures, err)
 			if ctx.Err() != nil {
 				break
@@ -172,8 +173,8 @@ func (d *demo) skip(why string) {
 
 func (d *demo) availability(ctx context.Context, c *client.Client) error {
 	d.step(1, "Which data exists for the user?", "POST /user/data-availability")
-	d.printf("    verification_id %s, mobile %s\n", d.daID, client.MaskField("mobile", d.mobile))
-	res, err := c.DataAvailability(ctx, client.DataAvailabilityRequest{VerificationID: d.daID, Mobile: d.mobile})
+	d.printf("    verification_id %s, mobile %s\n", d.daID, mask.Field("mobile", d.mobile))
+	res, err := c.DataAvailability(ctx, client.DataAvailabilityParams{VerificationID: d.daID, Mobile: d.mobile})
 	if err != nil {
 		return err
 	}
@@ -206,16 +207,16 @@ func (d *demo) userDetails(ctx context.Context, c *client.Client) error {
 	d.printf("    → %d scopes shared: %s\n", len(shared), strings.Join(names, ", "))
 	var facts []string
 	if recs := res.Name; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Name != nil {
-		facts = append(facts, "name "+client.MaskField("name", *recs[0].Metadata.Name))
+		facts = append(facts, "name "+mask.Field("name", *recs[0].Metadata.Name))
 	}
 	if recs := res.PAN; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.PAN != nil {
-		facts = append(facts, "PAN "+client.MaskField("pan", *recs[0].Metadata.PAN))
+		facts = append(facts, "PAN "+mask.Field("pan", *recs[0].Metadata.PAN))
 	}
 	if recs := res.Mobile; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.Mobile != nil {
-		facts = append(facts, "mobile "+client.MaskField("mobile", *recs[0].Metadata.Mobile))
+		facts = append(facts, "mobile "+mask.Field("mobile", *recs[0].Metadata.Mobile))
 	}
 	if recs := res.BankAccount; len(recs) > 0 && recs[0].Metadata != nil && recs[0].Metadata.BankAccount != nil {
-		facts = append(facts, "bank account "+client.MaskField("bank_account", *recs[0].Metadata.BankAccount))
+		facts = append(facts, "bank account "+mask.Field("bank_account", *recs[0].Metadata.BankAccount))
 	}
 	if len(facts) > 0 {
 		d.printf("      %s\n", strings.Join(facts, ", "))
@@ -264,7 +265,7 @@ func (d *demo) digiLocker(ctx context.Context, c *client.Client) error {
 	}
 	d.printf("    → %s", *res.Status)
 	if res.UserDetails != nil && res.UserDetails.Name != nil {
-		d.printf(": %s", client.MaskField("name", *res.UserDetails.Name))
+		d.printf(": %s", mask.Field("name", *res.UserDetails.Name))
 		if res.UserDetails.Eaadhaar != nil {
 			d.printf(", e-Aadhaar %s", *res.UserDetails.Eaadhaar)
 		}
@@ -406,8 +407,8 @@ func (d *demo) summary() {
 	}
 }
 
-func refText(id *verification.ReferenceID) string {
-	if id == nil {
+func refText(id verification.ReferenceID) string {
+	if id.IsZero() {
 		return "-"
 	}
 	return id.String()

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/mask"
 )
 
 // printJSON writes the last response body, or v if there is none, to stdout.
@@ -58,7 +59,7 @@ func report(stderr io.Writer, err error) int {
 	if errors.As(err, &netErr) && netErr.Attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", netErr.Attempts)
 	}
-	fmt.Fprintln(stderr, oneLine(client.MaskPII(withOnePrefix(msg))))
+	fmt.Fprintln(stderr, oneLine(mask.PII(withOnePrefix(msg))))
 	return code
 }
 

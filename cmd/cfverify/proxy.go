@@ -17,6 +17,7 @@ import (
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/internal/contractcheck"
+	"github.com/cfverify/cfverify/mask"
 )
 
 var proxyCmd = &command{
@@ -141,7 +142,7 @@ func (e *env) proxyUpstream(where *apiFlags, allowProduction bool) (*url.URL, er
 	}
 	u, err := url.Parse(upstream)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef(e.name, "%s: want an absolute http or https URL, got %q", flag, client.MaskPII(upstream))
+		return nil, usagef(e.name, "%s: want an absolute http or https URL, got %q", flag, mask.PII(upstream))
 	}
 	if u.User != nil {
 		return nil, usagef(e.name, "%s: credentials in the URL are not forwarded; send them as headers", flag)

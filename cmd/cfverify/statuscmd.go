@@ -14,6 +14,7 @@ import (
 
 	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/internal/operation"
+	"github.com/cfverify/cfverify/openapi/wire"
 	"github.com/cfverify/cfverify/verification"
 )
 
@@ -116,7 +117,11 @@ func lookupFlags(fs *pflag.FlagSet, e *env, op operation.Operation) func() (clie
 		case ref.Get() < 0:
 			return client.Lookup{}, usagef(e.name, "--reference-id: want a positive number, got %d", ref.Get())
 		}
-		return client.Lookup{VerificationID: id.Get(), ReferenceID: ref.Get()}, nil
+		l := client.Lookup{VerificationID: id.Get()}
+		if ref.Get() != 0 {
+			l.ReferenceID = wire.NewIntID(ref.Get())
+		}
+		return l, nil
 	}
 }
 

@@ -5,7 +5,7 @@
 //
 // Nothing it writes carries a credential (headers are never copied) or
 // unmasked personal data (every message and value goes through
-// client.MaskPII).
+// mask.PII).
 package contractcheck
 
 import (
@@ -16,8 +16,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cfverify/cfverify/client"
 	"github.com/cfverify/cfverify/internal/verdictcache"
+	"github.com/cfverify/cfverify/mask"
 	"github.com/cfverify/cfverify/openapi"
 )
 
@@ -121,7 +121,7 @@ func (c *Checker) Check(ctx context.Context, x Exchange) Result {
 	if x.URL != nil {
 		path = x.URL.Path
 	}
-	r := Result{Method: x.Method, Path: client.MaskPII(path), Violations: []Finding{}, Drift: []Finding{}, Status: x.Status}
+	r := Result{Method: x.Method, Path: mask.PII(path), Violations: []Finding{}, Drift: []Finding{}, Status: x.Status}
 	op, ok := c.validator.Operation(x.Method, path)
 	if !ok {
 		r.Skipped = true
@@ -151,7 +151,7 @@ func (c *Checker) Check(ctx context.Context, x Exchange) Result {
 // name, with drift; the request is not checked. An unknown operation is
 // Skipped.
 func (c *Checker) CheckResponse(ctx context.Context, method, path string, status int, header http.Header, body []byte) Result {
-	r := Result{Method: method, Path: client.MaskPII(path), Violations: []Finding{}, Drift: []Finding{}, Status: status}
+	r := Result{Method: method, Path: mask.PII(path), Violations: []Finding{}, Drift: []Finding{}, Status: status}
 	op, ok := c.validator.Operation(method, path)
 	if !ok {
 		r.Skipped = true
@@ -191,8 +191,8 @@ func (c *Checker) checkResponse(ctx context.Context, r *Result, x Exchange) {
 func appendDrift(list []Finding, drift []openapi.DriftFinding) []Finding {
 	for _, d := range drift {
 		list = append(list, Finding{
-			Kind: string(d.Kind), Location: openapi.LocationDrift, Path: client.MaskPII(d.Path),
-			Message: client.MaskPII(d.Message), Value: client.MaskPII(d.Value),
+			Kind: string(d.Kind), Location: openapi.LocationDrift, Path: mask.PII(d.Path),
+			Message: mask.PII(d.Message), Value: mask.PII(d.Value),
 		})
 	}
 	return list
@@ -223,5 +223,5 @@ func validationError(err error) *openapi.ValidationError {
 }
 
 func maskedViolation(kind string, v openapi.Violation) Finding {
-	return Finding{Kind: kind, Location: v.Location, Path: client.MaskPII(v.Path), Message: client.MaskPII(v.Message)}
+	return Finding{Kind: kind, Location: v.Location, Path: mask.PII(v.Path), Message: mask.PII(v.Message)}
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/mask"
 )
 
 // The parts of HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/)
@@ -117,12 +117,12 @@ func CheckHAR(ctx context.Context, c *Checker, data []byte, dir string, rec *Rec
 		op, ok := c.validator.Operation(method, u.Path)
 		started, _ := time.Parse(time.RFC3339Nano, e.StartedDateTime)
 		if !ok {
-			rec.Add(Result{Time: started, Entry: n, Method: method, Path: client.MaskPII(u.Path), Skipped: true})
+			rec.Add(Result{Time: started, Entry: n, Method: method, Path: mask.PII(u.Path), Skipped: true})
 			continue
 		}
 		x, err := e.exchange(method, u, dir, capture)
 		if err != nil {
-			problems = append(problems, HARProblem{Entry: n, Method: method, Path: client.MaskPII(u.Path), Operation: op, Message: client.MaskPII(err.Error())})
+			problems = append(problems, HARProblem{Entry: n, Method: method, Path: mask.PII(u.Path), Operation: op, Message: mask.PII(err.Error())})
 			continue
 		}
 		r := c.Check(ctx, x)

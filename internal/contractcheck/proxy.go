@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cfverify/cfverify/client"
+	"github.com/cfverify/cfverify/mask"
 )
 
 // Defaults of ProxyConfig.
@@ -139,7 +139,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, _ := p.cfg.Checker.validator.Operation(r.Method, r.URL.Path)
 	fault := func(status int, code, msg string) {
 		writeProxyError(w, status, code, msg)
-		p.record(Result{Time: start, Operation: op, Method: r.Method, Path: client.MaskPII(r.URL.Path),
+		p.record(Result{Time: start, Operation: op, Method: r.Method, Path: mask.PII(r.URL.Path),
 			LatencyMS: ms(time.Since(start)), Violations: []Finding{}, Drift: []Finding{}, ProxyFault: msg})
 	}
 
@@ -150,7 +150,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, p.cfg.MaxRequestBytes+1))
 	if err != nil {
-		fault(http.StatusBadRequest, "request_unreadable", "cfverify proxy: reading the request body failed: "+client.MaskPII(err.Error())+"; not forwarded")
+		fault(http.StatusBadRequest, "request_unreadable", "cfverify proxy: reading the request body failed: "+mask.PII(err.Error())+"; not forwarded")
 		return
 	}
 	if int64(len(body)) > p.cfg.MaxRequestBytes {
@@ -173,7 +173,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("cfverify proxy: the upstream %s did not answer within %s", p.cfg.Upstream.Host, p.cfg.Timeout))
 		default:
 			fault(http.StatusBadGateway, "upstream_unreachable",
-				fmt.Sprintf("cfverify proxy: the upstream %s did not answer: %s", p.cfg.Upstream.Host, client.MaskPII(err.Error())))
+				fmt.Sprintf("cfverify proxy: the upstream %s did not answer: %s", p.cfg.Upstream.Host, mask.PII(err.Error())))
 		}
 		return
 	}
@@ -205,7 +205,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case readErr != nil:
-		x.ResponseUnavailable = "the upstream's body ended early: " + client.MaskPII(readErr.Error())
+		x.ResponseUnavailable = "the upstream's body ended early: " + mask.PII(readErr.Error())
 	case tooLarge:
 		x.ResponseUnavailable = fmt.Sprintf("the body is over the proxy's limit of %d bytes (forwarded whole)", p.cfg.MaxResponseBytes)
 	case r.Method == http.MethodHead:

@@ -134,31 +134,31 @@ func (e ConsentMode) Valid() bool {
 
 // Defines values for ConsentStatusValue.
 const (
-	ConsentStatusValueEXPIRED    ConsentStatusValue = "EXPIRED"
-	ConsentStatusValuePAUSED     ConsentStatusValue = "PAUSED"
-	ConsentStatusValuePENDING    ConsentStatusValue = "PENDING"
-	ConsentStatusValuePROCESSING ConsentStatusValue = "PROCESSING"
-	ConsentStatusValueREJECTED   ConsentStatusValue = "REJECTED"
-	ConsentStatusValueREVOKED    ConsentStatusValue = "REVOKED"
-	ConsentStatusValueSUCCESS    ConsentStatusValue = "SUCCESS"
+	ConsentExpired    ConsentStatusValue = "EXPIRED"
+	ConsentPaused     ConsentStatusValue = "PAUSED"
+	ConsentPending    ConsentStatusValue = "PENDING"
+	ConsentProcessing ConsentStatusValue = "PROCESSING"
+	ConsentRejected   ConsentStatusValue = "REJECTED"
+	ConsentRevoked    ConsentStatusValue = "REVOKED"
+	ConsentSuccess    ConsentStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentStatusValue enum.
 func (e ConsentStatusValue) Valid() bool {
 	switch e {
-	case ConsentStatusValueEXPIRED:
+	case ConsentExpired:
 		return true
-	case ConsentStatusValuePAUSED:
+	case ConsentPaused:
 		return true
-	case ConsentStatusValuePENDING:
+	case ConsentPending:
 		return true
-	case ConsentStatusValuePROCESSING:
+	case ConsentProcessing:
 		return true
-	case ConsentStatusValueREJECTED:
+	case ConsentRejected:
 		return true
-	case ConsentStatusValueREVOKED:
+	case ConsentRevoked:
 		return true
-	case ConsentStatusValueSUCCESS:
+	case ConsentSuccess:
 		return true
 	default:
 		return false
@@ -191,22 +191,22 @@ func (e ConsentType) Valid() bool {
 
 // Defines values for DigiLockerStatusValue.
 const (
-	DigiLockerStatusValueAUTHENTICATED DigiLockerStatusValue = "AUTHENTICATED"
-	DigiLockerStatusValueCONSENTDENIED DigiLockerStatusValue = "CONSENT_DENIED"
-	DigiLockerStatusValueEXPIRED       DigiLockerStatusValue = "EXPIRED"
-	DigiLockerStatusValuePENDING       DigiLockerStatusValue = "PENDING"
+	DigiLockerAuthenticated DigiLockerStatusValue = "AUTHENTICATED"
+	DigiLockerConsentDenied DigiLockerStatusValue = "CONSENT_DENIED"
+	DigiLockerExpired       DigiLockerStatusValue = "EXPIRED"
+	DigiLockerPending       DigiLockerStatusValue = "PENDING"
 )
 
 // Valid indicates whether the value is a known member of the DigiLockerStatusValue enum.
 func (e DigiLockerStatusValue) Valid() bool {
 	switch e {
-	case DigiLockerStatusValueAUTHENTICATED:
+	case DigiLockerAuthenticated:
 		return true
-	case DigiLockerStatusValueCONSENTDENIED:
+	case DigiLockerConsentDenied:
 		return true
-	case DigiLockerStatusValueEXPIRED:
+	case DigiLockerExpired:
 		return true
-	case DigiLockerStatusValuePENDING:
+	case DigiLockerPending:
 		return true
 	default:
 		return false
@@ -233,25 +233,25 @@ func (e DigiLockerUserDetailsEaadhaar) Valid() bool {
 
 // Defines values for FIAccountStatus.
 const (
-	FIAccountStatusDELIVERED FIAccountStatus = "DELIVERED"
-	FIAccountStatusDENIED    FIAccountStatus = "DENIED"
-	FIAccountStatusPENDING   FIAccountStatus = "PENDING"
-	FIAccountStatusREADY     FIAccountStatus = "READY"
-	FIAccountStatusTIMEOUT   FIAccountStatus = "TIMEOUT"
+	AccountDelivered FIAccountStatus = "DELIVERED"
+	AccountDenied    FIAccountStatus = "DENIED"
+	AccountPending   FIAccountStatus = "PENDING"
+	AccountReady     FIAccountStatus = "READY"
+	AccountTimeout   FIAccountStatus = "TIMEOUT"
 )
 
 // Valid indicates whether the value is a known member of the FIAccountStatus enum.
 func (e FIAccountStatus) Valid() bool {
 	switch e {
-	case FIAccountStatusDELIVERED:
+	case AccountDelivered:
 		return true
-	case FIAccountStatusDENIED:
+	case AccountDenied:
 		return true
-	case FIAccountStatusPENDING:
+	case AccountPending:
 		return true
-	case FIAccountStatusREADY:
+	case AccountReady:
 		return true
-	case FIAccountStatusTIMEOUT:
+	case AccountTimeout:
 		return true
 	default:
 		return false
@@ -260,25 +260,25 @@ func (e FIAccountStatus) Valid() bool {
 
 // Defines values for FIStatusValue.
 const (
-	FIStatusValueACTIVE  FIStatusValue = "ACTIVE"
-	FIStatusValueEXPIRED FIStatusValue = "EXPIRED"
-	FIStatusValueFAILED  FIStatusValue = "FAILED"
-	FIStatusValuePENDING FIStatusValue = "PENDING"
-	FIStatusValueSUCCESS FIStatusValue = "SUCCESS"
+	FIActive  FIStatusValue = "ACTIVE"
+	FIExpired FIStatusValue = "EXPIRED"
+	FIFailed  FIStatusValue = "FAILED"
+	FIPending FIStatusValue = "PENDING"
+	FISuccess FIStatusValue = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the FIStatusValue enum.
 func (e FIStatusValue) Valid() bool {
 	switch e {
-	case FIStatusValueACTIVE:
+	case FIActive:
 		return true
-	case FIStatusValueEXPIRED:
+	case FIExpired:
 		return true
-	case FIStatusValueFAILED:
+	case FIFailed:
 		return true
-	case FIStatusValuePENDING:
+	case FIPending:
 		return true
-	case FIStatusValueSUCCESS:
+	case FISuccess:
 		return true
 	default:
 		return false
@@ -446,16 +446,16 @@ func (e TransactionMode) Valid() bool {
 
 // Defines values for TransactionType.
 const (
-	TransactionTypeCREDIT TransactionType = "CREDIT"
-	TransactionTypeDEBIT  TransactionType = "DEBIT"
+	Credit TransactionType = "CREDIT"
+	Debit  TransactionType = "DEBIT"
 )
 
 // Valid indicates whether the value is a known member of the TransactionType enum.
 func (e TransactionType) Valid() bool {
 	switch e {
-	case TransactionTypeCREDIT:
+	case Credit:
 		return true
-	case TransactionTypeDEBIT:
+	case Debit:
 		return true
 	default:
 		return false
@@ -772,9 +772,8 @@ type ConsentStatus struct {
 	// ConsentRefID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ConsentRefID *ReferenceID `json:"consent_ref_id,omitempty"`
+	ConsentRefID ReferenceID `json:"consent_ref_id,omitempty"`
 
 	// ConsentStart When the consent becomes valid.
 	ConsentStart *wire.Timestamp `json:"consent_start,omitempty"`
@@ -863,9 +862,8 @@ type DataAvailability struct {
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// User The identifiers sent, echoed back.
 	User []EchoedUserIdentifier `json:"user"`
@@ -881,7 +879,6 @@ type DataAvailabilityRequest struct {
 
 	// VerificationID An id you choose for a request: 1 to 50 characters of letters,
 	// digits, period, hyphen and underscore.
-	//
 	//
 	// Example: verif_2024-001
 	VerificationID VerificationID `json:"verification_id"`
@@ -910,9 +907,8 @@ type DigiLockerStatus struct {
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Status Where a DigiLocker verification stands, a closed set:
 	// `PENDING`, the user has not yet consented;
@@ -1020,13 +1016,11 @@ type Error struct {
 	// `too_many_requests_per_operation`, `too_many_requests_per_ip` and
 	// `verification_failed`.
 	//
-	//
 	// Example: authentication_failed
 	Code *string `json:"code,omitempty"`
 
 	// Details Further details of the error, such as `ref_id`. The vendor types it
 	// as a free-form object and documents none of its fields.
-	//
 	//
 	// Example: {"ref_id":102}
 	Details map[string]interface{} `json:"error,omitempty"`
@@ -1039,7 +1033,6 @@ type Error struct {
 	// Type Error class. The vendor's examples use `validation_error`,
 	// `authentication_error`, `not_found_error`, `rate_limit_error` and
 	// `internal_error`.
-	//
 	//
 	// Example: validation_error
 	Type *string `json:"type,omitempty"`
@@ -1108,9 +1101,8 @@ type FinancialInformation struct {
 	// FIRefID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	FIRefID *ReferenceID `json:"fi_ref_id,omitempty"`
+	FIRefID ReferenceID `json:"fi_ref_id,omitempty"`
 
 	// FITo End of the period covered.
 	FITo *wire.Timestamp `json:"fi_to,omitempty"`
@@ -1183,14 +1175,14 @@ type IncomeScope struct {
 	Scope Scope `json:"scope"`
 }
 
-// LookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// lookupReferenceID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type LookupReferenceID = int64
+type lookupReferenceID = int64
 
 // MobileRecord defines model for MobileRecord.
 type MobileRecord struct {
@@ -1433,9 +1425,8 @@ type UserDetails struct {
 	// ReferenceID An id Cashfree assigns. Documented as an integer in some places and a
 	// string in others; servers send integers. Both are accepted.
 	//
-	//
 	// Example: 123456
-	ReferenceID *ReferenceID `json:"reference_id,omitempty"`
+	ReferenceID ReferenceID `json:"reference_id,omitempty"`
 
 	// Scopes One entry per scope the user shared; tell them apart by `scope`.
 	Scopes []ScopeData `json:"scopes"`
@@ -1463,127 +1454,127 @@ type UserIdentifier struct {
 // Example: verif_2024-001
 type VerificationID = string
 
-// APIVersion Example: 2024-12-01
-type APIVersion = string
+// xApiVersion Example: 2024-12-01
+type xApiVersion = string
 
-// ConsentRefID Cashfree's id in a lookup's query string: a positive integer. The
+// consentRefID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type ConsentRefID = LookupReferenceID
+type consentRefID = lookupReferenceID
 
-// ConsentVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// consentVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type ConsentVerificationID = VerificationID
+type consentVerificationID = VerificationID
 
-// DigiLockerReferenceID Cashfree's id in a lookup's query string: a positive integer. The
+// referenceID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type DigiLockerReferenceID = LookupReferenceID
+type referenceID = lookupReferenceID
 
-// DigiLockerVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// verificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type DigiLockerVerificationID = VerificationID
+type verificationID = VerificationID
 
-// FIRefID Cashfree's id in a lookup's query string: a positive integer. The
+// fIRefID Cashfree's id in a lookup's query string: a positive integer. The
 // responses' `reference_id` (ReferenceID) arrives as a JSON integer or
 // string, and either goes back into the query as it came: a query
 // string has no types, so both branches describe the same digits, and
 // generated clients accept the id whichever way it was decoded.
 //
 // Example: 123456
-type FIRefID = LookupReferenceID
+type fIRefID = lookupReferenceID
 
-// FIVerificationID An id you choose for a request: 1 to 50 characters of letters,
+// fIVerificationID An id you choose for a request: 1 to 50 characters of letters,
 // digits, period, hyphen and underscore.
 //
 // Example: verif_2024-001
-type FIVerificationID = VerificationID
+type fIVerificationID = VerificationID
 
-// Signature defines model for Signature.
-type Signature = string
+// xCfSignature defines model for Signature.
+type xCfSignature = string
 
 // GetConsentStatusParams defines parameters for GetConsentStatus.
 type GetConsentStatusParams struct {
 	// ConsentVerificationID Your id of the consent request. Send this or `consent_ref_id`, not both.
-	ConsentVerificationID *ConsentVerificationID `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
+	ConsentVerificationID *consentVerificationID `form:"consent_verification_id,omitempty" json:"consent_verification_id,omitempty"`
 
 	// ConsentRefID Cashfree's id of the consent request. Send this or `consent_verification_id`, not both.
-	ConsentRefID *ConsentRefID `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
+	ConsentRefID *consentRefID `form:"consent_ref_id,omitempty" json:"consent_ref_id,omitempty"`
 
 	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	XApiVersion xApiVersion `json:"x-api-version"`
 
 	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetFinancialInformationParams defines parameters for GetFinancialInformation.
 type GetFinancialInformationParams struct {
 	// FIVerificationID Your id of the financial information request. Send this or `fi_ref_id`, not both.
-	FIVerificationID *FIVerificationID `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
+	FIVerificationID *fIVerificationID `form:"fi_verification_id,omitempty" json:"fi_verification_id,omitempty"`
 
 	// FIRefID Cashfree's id of the financial information request. Send this or `fi_verification_id`, not both.
-	FIRefID *FIRefID `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
+	FIRefID *fIRefID `form:"fi_ref_id,omitempty" json:"fi_ref_id,omitempty"`
 
 	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	XApiVersion xApiVersion `json:"x-api-version"`
 
 	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetDigiLockerStatusParams defines parameters for GetDigiLockerStatus.
 type GetDigiLockerStatusParams struct {
 	// VerificationID Your id of the DigiLocker verification. Send this or `reference_id`, not both.
-	VerificationID *DigiLockerVerificationID `form:"verification_id,omitempty" json:"verification_id,omitempty"`
+	VerificationID *verificationID `form:"verification_id,omitempty" json:"verification_id,omitempty"`
 
 	// ReferenceID Cashfree's id of the DigiLocker verification. Send this or `verification_id`, not both.
-	ReferenceID *DigiLockerReferenceID `form:"reference_id,omitempty" json:"reference_id,omitempty"`
+	ReferenceID *referenceID `form:"reference_id,omitempty" json:"reference_id,omitempty"`
 
 	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	XApiVersion xApiVersion `json:"x-api-version"`
 
 	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetUserDetailsParams defines parameters for GetUserDetails.
 type GetUserDetailsParams struct {
 	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	XApiVersion xApiVersion `json:"x-api-version"`
 }
 
 // GetDataAvailabilityParams defines parameters for GetDataAvailability.
 type GetDataAvailabilityParams struct {
 	// XApiVersion API version, a date in `YYYY-MM-DD` form.
-	XApiVersion APIVersion `json:"x-api-version"`
+	XApiVersion xApiVersion `json:"x-api-version"`
 
 	// XCfSignature Two-factor signature, required when the merchant's IP address is not
 	// whitelisted: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of
 	// `<client id>.<unix seconds>` with the merchant's public key. It embeds
 	// the time, so it is made afresh for every request.
-	XCfSignature *Signature `json:"x-cf-signature,omitempty"`
+	XCfSignature *xCfSignature `json:"x-cf-signature,omitempty"`
 }
 
 // GetDataAvailabilityJSONRequestBody defines body for GetDataAvailability for application/json ContentType.

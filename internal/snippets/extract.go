@@ -102,6 +102,8 @@ var imports = map[string]string{
 	"client":       "github.com/cfverify/cfverify/client",
 	"mock":         "github.com/cfverify/cfverify/mock",
 	"openapi":      "github.com/cfverify/cfverify/openapi",
+	"wire":         "github.com/cfverify/cfverify/openapi/wire",
+	"mask":         "github.com/cfverify/cfverify/mask",
 	"verification": "github.com/cfverify/cfverify/verification",
 	"webhook":      "github.com/cfverify/cfverify/webhook",
 	"otelcfverify": "github.com/cfverify/cfverify/otelcfverify",

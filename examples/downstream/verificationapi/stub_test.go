@@ -35,13 +35,12 @@ func (stub) GetDataAvailability(w http.ResponseWriter, _ *http.Request, _ verifi
 }
 
 func (stub) GetDigiLockerStatus(w http.ResponseWriter, _ *http.Request, params verificationapi.GetDigiLockerStatusParams) {
-	status := verificationapi.DigiLockerStatusValueAUTHENTICATED
-	ref := wire.NewIntID(42)
+	status := verificationapi.DigiLockerAuthenticated
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(verificationapi.DigiLockerStatus{
 		Status:         &status,
-		VerificationId: params.VerificationId,
-		ReferenceId:    &ref,
+		VerificationId: params.VerificationID,
+		ReferenceId:    wire.NewIntID(42),
 	})
 }
 
@@ -66,7 +65,7 @@ func TestGeneratedServerServesTheSpec(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Status == nil || *got.Status != verificationapi.DigiLockerStatusValueAUTHENTICATED {
+	if got.Status == nil || *got.Status != verificationapi.DigiLockerAuthenticated {
 		t.Fatalf("status field %v, want AUTHENTICATED", got.Status)
 	}
 	if got.VerificationId == nil || *got.VerificationId != "demo-1" {

@@ -1,4 +1,10 @@
-package client
+// Package mask hides personal data (Aadhaar, PAN, mobile, email, bank
+// account, name, address, date of birth, photo) and secrets in log lines and
+// error messages: PII works on free text by pattern, Field also knows field
+// names, NewHandler applies both to every slog record. It has no
+// dependencies beyond the standard library, so code that only masks need not
+// import the HTTP client.
+package mask
 
 import (
 	"context"
@@ -8,11 +14,6 @@ import (
 	"strings"
 	"unicode"
 )
-
-// Masking of personal data (Aadhaar, PAN, mobile, email, bank account, name,
-// address, date of birth, photo) and secrets, for log lines and error
-// messages. MaskPII works on free text by pattern; MaskField also knows
-// field names; NewRedactingHandler applies both to every slog record.
 
 // Replacements for values masked or redacted as a whole.
 const (
@@ -39,14 +40,14 @@ var (
 	blobRE   = regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`)
 )
 
-// MaskPII masks personal data it recognises in free text: email addresses
+// PII masks personal data it recognises in free text: email addresses
 // (j***@example.com), PANs (XXXXXX234F), grouped Aadhaar numbers, dates
 // (XX-XX-XXXX), runs of 8 or more digits such as mobile, Aadhaar and bank
 // account numbers (XXXXXX3210), numbers of 10 digits or more written in
 // groups (+XX XXXXX X3210), bearer tokens and long base64 blobs. Names
-// and addresses cannot be told from other words in free text: MaskField and
-// NewRedactingHandler mask them by field name.
-func MaskPII(s string) string {
+// and addresses cannot be told from other words in free text: Field and
+// NewHandler mask them by field name.
+func PII(s string) string {
 	if s == "" {
 		return s
 	}
@@ -196,13 +197,13 @@ func classify(key string) fieldClass {
 	return class
 }
 
-// MaskField masks value according to the name of the field holding it:
+// Field masks value according to the name of the field holding it:
 // secrets (client_secret, token, authorization, signature, key, …) are
 // redacted whole; numbers (mobile, aadhaar, pan, bank_account, …) keep
 // their last four characters; emails keep their first character and domain;
 // personal fields (name, address, dob, photo, …) are masked whole; any other
-// field goes through MaskPII.
-func MaskField(key, value string) string {
+// field goes through PII.
+func Field(key, value string) string {
 	if value == "" {
 		return value
 	}
@@ -216,16 +217,16 @@ func MaskField(key, value string) string {
 	case fieldPersonal:
 		return maskedValue
 	}
-	return MaskPII(value)
+	return PII(value)
 }
 
-// NewRedactingHandler wraps h so that every record it handles has its
-// message passed through MaskPII and every attribute masked: string values
-// by MaskField (by key), errors and other values by MaskPII on their text,
+// NewHandler wraps h so that every record it handles has its
+// message passed through PII and every attribute masked: string values
+// by Field (by key), errors and other values by PII on their text,
 // groups recursively. The request_id and api_version attributes are left as
 // they are (an api_version is a date, but not anyone's birth date). The Client
 // wraps the logger of WithLogger in it; use it for your own loggers too.
-func NewRedactingHandler(h slog.Handler) slog.Handler {
+func NewHandler(h slog.Handler) slog.Handler {
 	if r, ok := h.(redactingHandler); ok {
 		return r
 	}
@@ -239,7 +240,7 @@ func (r redactingHandler) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (r redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
-	out := slog.NewRecord(rec.Time, rec.Level, MaskPII(rec.Message), rec.PC)
+	out := slog.NewRecord(rec.Time, rec.Level, PII(rec.Message), rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(a))
 		return true
@@ -278,15 +279,15 @@ func redactAttr(a slog.Attr) slog.Attr {
 	case class == fieldSecret:
 		return slog.String(a.Key, redactedSecret)
 	case v.Kind() == slog.KindString:
-		return slog.String(a.Key, MaskField(a.Key, v.String()))
+		return slog.String(a.Key, Field(a.Key, v.String()))
 	case v.Kind() == slog.KindAny:
 		text := fmt.Sprint(v.Any())
 		if err, ok := v.Any().(error); ok {
 			text = err.Error()
 		}
-		return slog.String(a.Key, MaskField(a.Key, text))
+		return slog.String(a.Key, Field(a.Key, text))
 	case class != fieldPlain:
-		return slog.String(a.Key, MaskField(a.Key, v.String()))
+		return slog.String(a.Key, Field(a.Key, v.String()))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }

@@ -1,15 +1,4 @@
-// Package pseudonym replaces personal data in API response bodies with
-// deterministic, format-preserving stand-ins, so that fixtures recorded from
-// live traffic keep their shape (a 10-digit mobile stays 10 digits, a PAN
-// stays five letters, four digits and a letter, a date stays a valid date in
-// the same layout) while no real value is written to disk.
-//
-// The mapping is keyed: the same value maps to the same stand-in under the
-// same key, so relations inside and across fixtures survive (the mobile in
-// data availability equals the mobile in user details), but without the key
-// nobody can test a guessed value against a stand-in. Never use a published
-// key for real data: a 10-digit space is small enough to search.
-package pseudonym
+package contract_test
 
 import (
 	"bytes"
@@ -23,17 +12,28 @@ import (
 	"time"
 )
 
-// Masker rewrites personal fields of JSON bodies.
-type Masker struct {
+// pseudonymizer is how make record keeps personal data out of fixtures.
+// It replaces personal data in API response bodies with
+// deterministic, format-preserving stand-ins, so that fixtures recorded from
+// live traffic keep their shape (a 10-digit mobile stays 10 digits, a PAN
+// stays five letters, four digits and a letter, a date stays a valid date in
+// the same layout) while no real value is written to disk.
+//
+// The mapping is keyed: the same value maps to the same stand-in under the
+// same key, so relations inside and across fixtures survive (the mobile in
+// data availability equals the mobile in user details), but without the key
+// nobody can test a guessed value against a stand-in. Never use a published
+// key for real data: a 10-digit space is small enough to search.
+type pseudonymizer struct {
 	key []byte
 }
 
-// New returns a Masker keyed by key, which must not be empty.
-func New(key []byte) (*Masker, error) {
+// newPseudonymizer returns a pseudonymizer keyed by key, which must not be empty.
+func newPseudonymizer(key []byte) (*pseudonymizer, error) {
 	if len(key) == 0 {
 		return nil, fmt.Errorf("pseudonym: empty key")
 	}
-	return &Masker{key: bytes.Clone(key)}, nil
+	return &pseudonymizer{key: bytes.Clone(key)}, nil
 }
 
 // How a field's value is replaced, chosen by the field's name.
@@ -64,7 +64,7 @@ var fieldRules = map[string]rule{
 
 // MaskJSON returns body with every personal field replaced. Object keys come
 // out sorted; numbers keep their exact text.
-func (m *Masker) MaskJSON(body []byte) ([]byte, error) {
+func (m *pseudonymizer) MaskJSON(body []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc any
@@ -81,7 +81,7 @@ func (m *Masker) MaskJSON(body []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-func (m *Masker) walk(v any, r rule) any {
+func (m *pseudonymizer) walk(v any, r rule) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, child := range t {
@@ -106,7 +106,7 @@ func (m *Masker) walk(v any, r rule) any {
 }
 
 // String applies rule r to one value.
-func (m *Masker) String(s string, r rule) string {
+func (m *pseudonymizer) String(s string, r rule) string {
 	switch r {
 	case sameShape:
 		return m.reshape(s)
@@ -128,10 +128,10 @@ func (m *Masker) String(s string, r rule) string {
 
 // Mobile returns the stand-in for a 10-digit mobile number, as it appears in
 // masked bodies; tests use it to check that relations survive.
-func (m *Masker) Mobile(s string) string { return m.reshape(s) }
+func (m *pseudonymizer) Mobile(s string) string { return m.reshape(s) }
 
 // stream returns a deterministic byte stream for a value.
-func (m *Masker) stream(s string) func() uint32 {
+func (m *pseudonymizer) stream(s string) func() uint32 {
 	mac := hmac.New(sha256.New, m.key)
 	mac.Write([]byte(s))
 	seed := mac.Sum(nil)
@@ -148,7 +148,7 @@ func (m *Masker) stream(s string) func() uint32 {
 
 // reshape replaces each digit with a digit and each letter with a letter of
 // the same case; masking characters (x, X, *) and punctuation stay.
-func (m *Masker) reshape(s string) string {
+func (m *pseudonymizer) reshape(s string) string {
 	next := m.stream("shape:" + s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -173,7 +173,7 @@ var dateLayouts = []string{"2006-01-02", "02-01-2006", "02/01/2006"}
 
 // date maps a date to a valid date between 1950 and 2004 in the same layout;
 // anything else is reshaped.
-func (m *Masker) date(s string) string {
+func (m *pseudonymizer) date(s string) string {
 	for _, layout := range dateLayouts {
 		if _, err := time.Parse(layout, s); err == nil {
 			next := m.stream("date:" + s)
@@ -184,7 +184,7 @@ func (m *Masker) date(s string) string {
 	return m.reshape(s)
 }
 
-func (m *Masker) email(s string) string {
+func (m *pseudonymizer) email(s string) string {
 	local, _, ok := strings.Cut(s, "@")
 	if !ok {
 		return m.reshape(s)
@@ -199,7 +199,7 @@ var channel = regexp.MustCompile(`^[A-Z][A-Z ]{1,11}/`)
 // text masks prose such as a transaction narration, where banks put names,
 // mobiles, UPI ids and account numbers: everything after the leading channel
 // word is reshaped, letters to letters and digits to digits.
-func (m *Masker) text(s string) string {
+func (m *pseudonymizer) text(s string) string {
 	prefix := channel.FindString(s)
 	return prefix + m.reshape(s[len(prefix):])
 }

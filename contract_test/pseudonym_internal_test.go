@@ -1,4 +1,4 @@
-package pseudonym
+package contract_test
 
 import (
 	"encoding/json"
@@ -12,26 +12,26 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func masker(t *testing.T, key string) *Masker {
+func testPseudonymizer(t *testing.T, key string) *pseudonymizer {
 	t.Helper()
-	m, err := New([]byte(key))
+	m, err := newPseudonymizer([]byte(key))
 	require.NoError(t, err)
 	return m
 }
 
-func TestNew_rejectsEmptyKey(t *testing.T) {
+func TestPseudonymizer_rejectsEmptyKey(t *testing.T) {
 	t.Parallel()
-	_, err := New(nil)
+	_, err := newPseudonymizer(nil)
 	require.Error(t, err)
 }
 
-func TestMaskJSON_preservesFormatsAndHidesValues(t *testing.T) {
+func TestPseudonymizer_preservesFormatsAndHidesValues(t *testing.T) {
 	t.Parallel()
 	in := `{"mobile":"9876543219","pan":"DUMPY0000A","aadhaar":"xxxxxxxx9012",
 	"dob":"1960-08-15","aadhaar_dob":{"dob":"02-02-1995"},"email":"vinay@bank.example",
 	"name":"Vinay Kumar","narration":"UPI/9876543219/getsimpl/simpl@axisbank/Axis Bank",
 	"amount":"129","status":"DELIVERED","reference_id":1234,"photo_link":"aGVsbG8="}`
-	out, err := masker(t, "k1").MaskJSON([]byte(in))
+	out, err := testPseudonymizer(t, "k1").MaskJSON([]byte(in))
 	require.NoError(t, err)
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(out, &got))
@@ -58,14 +58,14 @@ func TestMaskJSON_preservesFormatsAndHidesValues(t *testing.T) {
 	assert.Equal(t, "<photo removed>", got["photo_link"])
 }
 
-func TestMaskJSON_isDeterministicPerKey(t *testing.T) {
+func TestPseudonymizer_isDeterministicPerKey(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"user":[{"identifier_value":"9988123456"}],"mobile":"9988123456"}`)
-	a, err := masker(t, "k1").MaskJSON(body)
+	a, err := testPseudonymizer(t, "k1").MaskJSON(body)
 	require.NoError(t, err)
-	b, err := masker(t, "k1").MaskJSON(body)
+	b, err := testPseudonymizer(t, "k1").MaskJSON(body)
 	require.NoError(t, err)
-	c, err := masker(t, "k2").MaskJSON(body)
+	c, err := testPseudonymizer(t, "k2").MaskJSON(body)
 	require.NoError(t, err)
 	assert.Equal(t, string(a), string(b), "same key, same stand-ins")
 	assert.NotEqual(t, string(a), string(c), "another key, other stand-ins")
@@ -78,11 +78,11 @@ func TestMaskJSON_isDeterministicPerKey(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(a, &got))
 	assert.Equal(t, got.Mobile, got.User[0].IdentifierValue, "one value, one stand-in, wherever it appears")
-	assert.Equal(t, masker(t, "k1").Mobile("9988123456"), got.Mobile)
+	assert.Equal(t, testPseudonymizer(t, "k1").Mobile("9988123456"), got.Mobile)
 }
 
 // Every vendor example, masked, keeps no personal value of the original.
-func TestMaskJSON_vendorExamplesLeaveNoPersonalValue(t *testing.T) {
+func TestPseudonymizer_vendorExamplesLeaveNoPersonalValue(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "reference", "vendor-examples.json"))
 	if err != nil {
@@ -93,7 +93,7 @@ func TestMaskJSON_vendorExamplesLeaveNoPersonalValue(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(raw, &examples))
 	personal := []string{"9988123456", "ABCDE1234F", "Mallesh", "9876543219", "Vinay Kumar", "DUMPY0000A", "1234567890", "John Doe", "example@example.com"}
-	m := masker(t, "vendor")
+	m := testPseudonymizer(t, "vendor")
 	for _, ex := range examples {
 		out, err := m.MaskJSON(ex.Body)
 		require.NoError(t, err)
@@ -104,8 +104,8 @@ func TestMaskJSON_vendorExamplesLeaveNoPersonalValue(t *testing.T) {
 	}
 }
 
-func TestMaskJSON_rejectsNonJSON(t *testing.T) {
+func TestPseudonymizer_rejectsNonJSON(t *testing.T) {
 	t.Parallel()
-	_, err := masker(t, "k").MaskJSON([]byte("<html>"))
+	_, err := testPseudonymizer(t, "k").MaskJSON([]byte("<html>"))
 	require.Error(t, err)
 }
