@@ -219,7 +219,7 @@ func TestClient_Wait_errors(t *testing.T) {
 		t.Parallel()
 		srv, _ := serve(t, respond(503, errorBody("internal_error", "down", "down")))
 		c := newClient(t, srv, client.WithRetryPolicy(client.RetryPolicy{}))
-		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond) // room for at least one 503 before it ends, on a loaded machine too
 		defer cancel()
 		_, err := c.WaitFinancialInformation(ctx, client.ByVerificationID("fi-1"), fastPoll)
 		require.ErrorIs(t, err, context.DeadlineExceeded)

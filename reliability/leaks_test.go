@@ -66,7 +66,7 @@ func (n *needles) scan(texts []string) []string {
 	for _, text := range texts {
 		for kind, vs := range n.byKind {
 			for v := range vs {
-				if strings.Contains(text, v) {
+				if containsNeedle(text, v) {
 					hits = append(hits, fmt.Sprintf("%s %q in: %s", kind, v, text))
 				}
 			}
@@ -74,6 +74,28 @@ func (n *needles) scan(texts []string) []string {
 	}
 	sort.Strings(hits)
 	return hits
+}
+
+// containsNeedle reports whether v occurs in text. A needle of digits only
+// (a pincode, a mobile number) must stand as a whole number: "100001" is
+// not found in a logged latency of 1000012345 ns, which is no leak.
+func containsNeedle(text, v string) bool {
+	if strings.Trim(v, "0123456789") != "" {
+		return strings.Contains(text, v)
+	}
+	isDigit := func(b byte) bool { return '0' <= b && b <= '9' }
+	for from := 0; ; {
+		i := strings.Index(text[from:], v)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(v)
+		if (i == 0 || !isDigit(text[i-1])) && (end == len(text) || !isDigit(text[end])) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 // piiWords are words of JSON member names whose values are personal data.
@@ -352,4 +374,23 @@ func loadFixtures(t *testing.T) []fixture {
 	}
 	require.NotEmpty(t, out)
 	return out
+}
+
+func TestContainsNeedle_digitsStandAsAWholeNumber(t *testing.T) {
+	for _, c := range []struct {
+		text, needle string
+		want         bool
+	}{
+		{`"latency":1000012345`, "100001", false},
+		{`"latency":2100001`, "100001", false},
+		{`"pincode":"100001"`, "100001", true},
+		{`pin 100001, town`, "100001", true},
+		{`100001`, "100001", true},
+		{`x21000012 and 100001`, "100001", true},
+		{`token abc_tok_123456xyz`, "tok_123456", true},
+	} {
+		if got := containsNeedle(c.text, c.needle); got != c.want {
+			t.Errorf("containsNeedle(%q, %q) = %v, want %v", c.text, c.needle, got, c.want)
+		}
+	}
 }
